@@ -1,0 +1,132 @@
+// `npm run dev`: the newcomer's command. Checks Postgres and Redis, applies migrations, starts a sandbox cluster
+// (the Kubernetes API simulator), the api and the worker from source, registers the sandbox as cluster `sandbox`,
+// and prints where everything is. Ctrl-C stops it all.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defaults, requireServices } from './services.mjs';
+import { migrate } from './migrate-lib.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const sandboxDir = path.join(root, '.sandbox');
+const devEnvFile = path.join(sandboxDir, 'dev.env.json');
+const say = (msg) => console.log(`\x1b[36m[dev]\x1b[0m ${msg}`);
+
+function devSettings() {
+  mkdirSync(sandboxDir, { recursive: true });
+  // Kept across restarts: the secret key decrypts stored cluster credentials, the tokens are what you pasted into tools.
+  const saved = existsSync(devEnvFile) ? JSON.parse(readFileSync(devEnvFile, 'utf8')) : {};
+  const settings = {
+    CUTOVER_SECRET_KEY: saved.CUTOVER_SECRET_KEY ?? randomBytes(32).toString('hex'),
+    CUTOVER_BOOTSTRAP_TOKEN: saved.CUTOVER_BOOTSTRAP_TOKEN ?? `cut_dev_${randomBytes(18).toString('base64url')}`,
+    KUBE_SIM_TOKEN: saved.KUBE_SIM_TOKEN ?? `sim-${randomBytes(12).toString('hex')}`,
+  };
+  writeFileSync(devEnvFile, JSON.stringify(settings, null, 2), { mode: 0o600 });
+  return settings;
+}
+
+const children = [];
+let stopping = false;
+function start(name, entry, env) {
+  const child = spawn(process.execPath, [path.join(root, 'scripts/run-ts.mjs'), entry], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  children.push(child);
+  child.on('exit', (code, signal) => {
+    if (stopping) return;
+    console.error(`\n✖ ${name} stopped (${signal ?? `exit ${code}`}); stopping the rest. Its log is above.`);
+    shutdown(1);
+  });
+  return child;
+}
+
+function shutdown(code = 0) {
+  if (stopping) return;
+  stopping = true;
+  for (const c of children) c.kill('SIGTERM');
+  setTimeout(() => process.exit(code), 3000).unref();
+  Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r() : c.once('exit', r))))).then(() => process.exit(code));
+}
+process.on('SIGINT', () => shutdown(0));
+process.on('SIGTERM', () => shutdown(0));
+
+async function waitFor(what, check, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      if (await check()) return;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) throw new Error(`${what} did not come up within ${timeoutMs / 1000}s`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+async function main() {
+  const env = { ...process.env };
+  env.DATABASE_URL ??= defaults.DATABASE_URL;
+  env.REDIS_URL ??= defaults.REDIS_URL;
+  await requireServices(env);
+  const settings = devSettings();
+  Object.assign(env, { ...settings, ...pick(process.env, Object.keys(settings)) });
+  env.PORT ??= '3000';
+  env.KUBE_SIM_PORT ??= '6550';
+  env.KUBE_SIM_KUBECONFIG ??= path.join(sandboxDir, 'kubeconfig');
+  env.LOG_LEVEL ??= 'info';
+
+  say(`applying migrations to ${redact(env.DATABASE_URL)}`);
+  await migrate({ databaseUrl: env.DATABASE_URL, migrationsDir: path.join(root, 'prisma/migrations'), log: (m) => say(m) });
+
+  say(`starting the sandbox cluster (Kubernetes API simulator) on 127.0.0.1:${env.KUBE_SIM_PORT}`);
+  start('kube-sim', 'apps/kube-sim/src/main.ts', env);
+  const simUrl = `http://127.0.0.1:${env.KUBE_SIM_PORT}`;
+  await waitFor('the sandbox cluster', async () => (await fetch(`${simUrl}/_sim/healthz`)).ok && existsSync(env.KUBE_SIM_KUBECONFIG));
+
+  say('starting the api and the worker');
+  start('api', 'apps/api/src/main.ts', env);
+  start('worker', 'apps/worker/src/main.ts', env);
+  const api = `http://127.0.0.1:${env.PORT}`;
+  await waitFor('the api', async () => (await fetch(`${api}/readyz`)).ok, 90_000);
+
+  const kubeconfig = readFileSync(env.KUBE_SIM_KUBECONFIG, 'utf8');
+  const auth = { authorization: `Bearer ${env.CUTOVER_BOOTSTRAP_TOKEN}`, 'content-type': 'application/json' };
+  const existing = await fetch(`${api}/v1/clusters/sandbox`, { headers: auth });
+  if (existing.status === 200) await fetch(`${api}/v1/clusters/sandbox`, { method: 'DELETE', headers: auth });
+  const reg = await fetch(`${api}/v1/clusters`, {
+    method: 'POST',
+    headers: auth,
+    body: JSON.stringify({ name: 'sandbox', kubeconfig, labels: { sandbox: 'true' } }),
+  });
+  if (reg.status === 201) say('registered the sandbox cluster as `sandbox`');
+  else say(`could not (re)register the sandbox cluster (${reg.status}): ${await reg.text()} — is an environment still using it?`);
+
+  console.log(`
+  Cutover is running.
+
+    REST + OpenAPI UI   ${api}/docs
+    GraphQL             ${api}/graphql
+    admin token         ${env.CUTOVER_BOOTSTRAP_TOKEN}
+    sandbox cluster     kubectl --kubeconfig ${path.relative(process.cwd(), env.KUBE_SIM_KUBECONFIG)} get nodes
+
+    try:  curl -s -H "Authorization: Bearer ${env.CUTOVER_BOOTSTRAP_TOKEN}" ${api}/v1/clusters
+
+  Dev secrets live in ${path.relative(process.cwd(), devEnvFile)} (delete it to start afresh). Ctrl-C stops everything.
+`);
+}
+
+function pick(obj, keys) {
+  return Object.fromEntries(keys.filter((k) => obj[k]).map((k) => [k, obj[k]]));
+}
+function redact(url) {
+  return url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+}
+
+main().catch((err) => {
+  console.error(`\n✖ npm run dev failed: ${err.message}`);
+  shutdown(1);
+});
