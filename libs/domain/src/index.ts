@@ -1,3 +1,18 @@
 // Public surface of @cutover/domain (pure: no framework, database, Kubernetes client, clock or randomness).
 export * from './errors/domain.errors';
 export * from './context/request-context.types';
+export * from './release/release.types';
+export { validateReleaseInput, toReleaseInput, isReleaseVersion } from './release/release.validator';
+export { canonicalJson, canonicalize } from './release/canonical-json.util';
+export {
+  isDns1123Label,
+  isDns1123Subdomain,
+  isQualifiedName,
+  isLabelValue,
+  isIanaSvcName,
+} from './release/k8s-syntax.util';
+export { validateLabels, isReservedLabelKey } from './release/labels.validator';
+export { parseQuantity, compareQuantities, type Quantity } from './release/quantity.util';
+export * from './strategy/strategy-document.types';
+export * from './strategy/strategy-document';
+export { parseDuration, resolveIntOrPercent } from './strategy/strategy-fields';
