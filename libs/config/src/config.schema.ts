@@ -1,0 +1,141 @@
+import { z } from 'zod';
+import { ConfigError, ConfigIssue } from './config.errors';
+
+export type ProcessKind = 'api' | 'worker';
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+interface CommonConfig {
+  nodeEnv: 'development' | 'test' | 'production';
+  databaseUrl: string;
+  redisUrl: string;
+  /** AES-256-GCM key for stored cluster credentials (32 bytes). */
+  secretKey: Buffer;
+  logLevel: LogLevel;
+  /** BullMQ / Redis key prefix, so several installations (or test runs) can share one Redis. */
+  queuePrefix: string;
+  /** Pool size of the Prisma (pg) connection pool per process. */
+  databasePoolSize: number;
+}
+
+export interface ApiConfig extends CommonConfig {
+  kind: 'api';
+  host: string;
+  port: number;
+  /** Admin token accepted until real tokens exist; null when not configured. */
+  bootstrapToken: string | null;
+}
+
+export interface WorkerConfig extends CommonConfig {
+  kind: 'worker';
+  /** Deployments ticked in parallel by one worker process. */
+  concurrency: number;
+  /** The safety-net reconciler's period. */
+  reconcileIntervalMs: number;
+}
+
+export type CutoverConfig = ApiConfig | WorkerConfig;
+export type ConfigFor<K extends ProcessKind> = K extends 'api' ? ApiConfig : WorkerConfig;
+
+export const DEFAULT_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/cutover';
+export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+
+const HEX_KEY = /^[0-9a-fA-F]{64}$/;
+const BASE64 = /^[A-Za-z0-9+/_-]+={0,2}$/;
+
+/** 32 bytes as 64 hex characters or as base64 (standard or url-safe); undefined when it is neither. */
+export function parseSecretKey(raw: string): Buffer | undefined {
+  const text = raw.trim();
+  if (HEX_KEY.test(text)) return Buffer.from(text, 'hex');
+  if (!BASE64.test(text)) return undefined;
+  const bytes = Buffer.from(text.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+  return bytes.length === 32 ? bytes : undefined;
+}
+
+const url = (protocols: string[], example: string) =>
+  z
+    .string()
+    .trim()
+    .refine((value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    }, `must be a ${protocols.map((p) => p.replace(':', '://')).join(' or ')} URL, e.g. ${example}`);
+
+const int = (min: number, max: number, fallback: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, `must be a whole number from ${min} to ${max}`)
+    .transform(Number)
+    .refine((n) => n >= min && n <= max, `must be a whole number from ${min} to ${max}`)
+    .optional()
+    .transform((n) => n ?? fallback);
+
+const common = {
+  NODE_ENV: z.enum(['development', 'test', 'production'], { error: 'must be development, test or production' }).default('development'),
+  DATABASE_URL: url(['postgresql:', 'postgres:'], DEFAULT_DATABASE_URL).default(DEFAULT_DATABASE_URL),
+  REDIS_URL: url(['redis:', 'rediss:'], DEFAULT_REDIS_URL).default(DEFAULT_REDIS_URL),
+  CUTOVER_SECRET_KEY: z
+    .string({ error: 'is required: 32 random bytes as 64 hex characters or base64 (e.g. `openssl rand -hex 32`)' })
+    .refine((value) => parseSecretKey(value) !== undefined, 'must be 32 bytes as 64 hex characters or base64 (e.g. `openssl rand -hex 32`)')
+    .transform((value) => parseSecretKey(value)!),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'must be one of fatal, error, warn, info, debug, trace, silent' })
+    .default('info'),
+  CUTOVER_QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 letters, digits, dots, dashes or underscores')
+    .default('cutover'),
+  DATABASE_POOL_SIZE: int(1, 200, 10),
+};
+
+const apiSchema = z.object({
+  ...common,
+  HOST: z.string().trim().min(1, 'must be a host name or address, e.g. 0.0.0.0').default('0.0.0.0'),
+  PORT: int(1, 65_535, 3000),
+  CUTOVER_BOOTSTRAP_TOKEN: z.string().min(20, 'must be at least 20 characters when set').optional(),
+});
+
+const workerSchema = z.object({
+  ...common,
+  WORKER_CONCURRENCY: int(1, 1_000, 20),
+  RECONCILE_INTERVAL_MS: int(1_000, 3_600_000, 30_000),
+});
+
+/**
+ * Validates the environment once at boot. A missing or malformed variable throws a ConfigError naming every
+ * offending variable and what it must look like; the apps print it and exit 1.
+ */
+export function loadConfig<K extends ProcessKind>(env: NodeJS.ProcessEnv, kind: K): ConfigFor<K>;
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, kind: ProcessKind): CutoverConfig {
+  // An empty variable is treated as unset, as shells and .env files commonly leave them.
+  const input = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  if (kind === 'api') {
+    const parsed = apiSchema.safeParse(input);
+    if (!parsed.success) throw new ConfigError(kind, toIssues(parsed.error));
+    const v = parsed.data;
+    return { kind, ...commonConfig(v), host: v.HOST, port: v.PORT, bootstrapToken: v.CUTOVER_BOOTSTRAP_TOKEN ?? null };
+  }
+  const parsed = workerSchema.safeParse(input);
+  if (!parsed.success) throw new ConfigError(kind, toIssues(parsed.error));
+  const v = parsed.data;
+  return { kind, ...commonConfig(v), concurrency: v.WORKER_CONCURRENCY, reconcileIntervalMs: v.RECONCILE_INTERVAL_MS };
+}
+
+function commonConfig(v: z.output<z.ZodObject<typeof common>>): CommonConfig {
+  return {
+    nodeEnv: v.NODE_ENV,
+    databaseUrl: v.DATABASE_URL,
+    redisUrl: v.REDIS_URL,
+    secretKey: v.CUTOVER_SECRET_KEY,
+    logLevel: v.LOG_LEVEL,
+    queuePrefix: v.CUTOVER_QUEUE_PREFIX,
+    databasePoolSize: v.DATABASE_POOL_SIZE,
+  };
+}
+
+function toIssues(error: z.ZodError): ConfigIssue[] {
+  return error.issues.map((issue) => ({ variable: String(issue.path[0] ?? '(environment)'), message: issue.message }));
+}

@@ -1,0 +1,45 @@
+export type AuditOutcome = 'success' | 'denied' | 'failed';
+export type AuditInterface = 'rest' | 'graphql' | 'chat' | 'system';
+
+/** One audited attempt, as the services describe it. Secrets never go here: pass `digestInput(body)` instead. */
+export interface AuditInput {
+  actorTokenId: string | null;
+  actorName: string;
+  /** e.g. `deployment.create`, `cluster.update`, `token.revoke` */
+  action: string;
+  resourceType: string;
+  resourceId?: string | null;
+  requestId?: string | null;
+  interface: AuditInterface;
+  clientAddress?: string | null;
+  /** `digestInput(input)`: sha256 of the canonical input with secret values removed. */
+  inputDigest?: string | null;
+  outcome: AuditOutcome;
+  statusCode?: number | null;
+  reason?: string | null;
+  /** Defaults to now; tests pass a fixed time. */
+  at?: Date;
+}
+
+export interface AuditListFilter {
+  /** Actor name, or the token id when it is a UUID. */
+  actor?: string;
+  action?: string;
+  resource?: { type: string; id?: string };
+  since?: Date;
+  /** Page size (1..500). */
+  limit: number;
+  /** `nextCursor` of the previous page. */
+  cursor?: string;
+}
+
+export interface AuditPage<T> {
+  /** Newest first. */
+  items: T[];
+  /** Pass back as `cursor` for the next (older) page; null on the last page. */
+  nextCursor: string | null;
+}
+
+export type AuditVerification =
+  | { ok: true; count: number }
+  | { ok: false; count: number; firstBroken: { seq: string; reason: string } };

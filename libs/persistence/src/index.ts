@@ -1,0 +1,22 @@
+// Public surface of @cutover/persistence. Only repositories touch Prisma; everyone else gets them injected.
+export { Prisma, PrismaClient } from './generated/prisma/client';
+export type {
+  ApiToken,
+  Application,
+  AuditEntry,
+  Cluster,
+  Deployment,
+  DeploymentCommand,
+  DeploymentEffect,
+  DeploymentEvent,
+  Environment,
+  IdempotencyRecord,
+  Release,
+} from './generated/prisma/client';
+
+export * from './prisma/prisma.service';
+export * from './transaction/transaction.service';
+export * from './persistence.module';
+export * from './audit/audit.types';
+export * from './audit/audit.digest';
+export * from './audit/audit.repository';

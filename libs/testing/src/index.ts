@@ -1,0 +1,3 @@
+// Public surface of @cutover/testing: test database per run, clients on it, factories, stack starters.
+export * from './test-database';
+export * from './test-prisma';
