@@ -1,0 +1,82 @@
+// Label, annotation and node-selector maps. Exported for apps' labels, which follow the same syntax.
+import { isLabelValue, isQualifiedName } from './k8s-syntax.util';
+import type { Validated } from '../errors/domain.errors';
+import { Issues, at, isAbsent, isPlainObject } from './validation.util';
+
+/** Cutover owns these on every object it creates; a user value would break its selectors. */
+const RESERVED_PREFIX = /^([a-z0-9-]+\.)*cutover\.dev\//;
+const RESERVED_KEYS = new Set(['app.kubernetes.io/name', 'app.kubernetes.io/managed-by']);
+const MAX_ANNOTATIONS_BYTES = 256 * 1024;
+
+export function isReservedLabelKey(key: string): boolean {
+  return RESERVED_PREFIX.test(key) || RESERVED_KEYS.has(key);
+}
+
+function readStringMap(v: unknown, path: string, issues: Issues): Array<[string, string]> | undefined {
+  if (isAbsent(v)) return undefined;
+  if (!isPlainObject(v)) {
+    issues.add(path, 'type', 'must be an object of string values');
+    return undefined;
+  }
+  const entries: Array<[string, string]> = [];
+  for (const [key, value] of Object.entries(v)) {
+    if (typeof value !== 'string') issues.add(at(path, key), 'type', 'must be a string');
+    else entries.push([key, value]);
+  }
+  return entries;
+}
+
+function toMap(entries: Array<[string, string]>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of entries) out[k] = v;
+  return out;
+}
+
+export interface LabelRules {
+  /** Refuse keys Cutover sets itself (pod labels). */
+  reserved?: boolean;
+}
+
+/** Kubernetes label syntax for every key and value; `{}` when absent. */
+export function readLabels(v: unknown, path: string, issues: Issues, rules: LabelRules = {}): Record<string, string> {
+  const entries = readStringMap(v, path, issues) ?? [];
+  const valid: Array<[string, string]> = [];
+  for (const [key, value] of entries) {
+    const keyPath = at(path, key);
+    const before = issues.count;
+    if (!isQualifiedName(key)) {
+      issues.add(keyPath, 'label-key', 'key must be [prefix/]name: name ≤63 alphanumerics, "-", "_", "." (starting and ending alphanumeric), prefix a DNS subdomain');
+    } else if (rules.reserved && isReservedLabelKey(key)) {
+      issues.add(keyPath, 'reserved', `"${key}" is set by Cutover; the cutover.dev/ prefix is reserved`);
+    }
+    if (!isLabelValue(value)) {
+      issues.add(keyPath, 'label-value', 'value must be empty or ≤63 alphanumerics, "-", "_", "." starting and ending alphanumeric');
+    }
+    if (issues.count === before) valid.push([key, value]);
+  }
+  return toMap(valid);
+}
+
+/** Annotation keys follow label-key syntax; values are free text, ≤256 KiB in total. */
+export function readAnnotations(v: unknown, path: string, issues: Issues): Record<string, string> {
+  const entries = readStringMap(v, path, issues) ?? [];
+  const valid: Array<[string, string]> = [];
+  let bytes = 0;
+  for (const [key, value] of entries) {
+    bytes += key.length + value.length;
+    if (!isQualifiedName(key)) {
+      issues.add(at(path, key), 'label-key', 'key must be [prefix/]name: name ≤63 alphanumerics, "-", "_", "." (starting and ending alphanumeric), prefix a DNS subdomain');
+    } else {
+      valid.push([key, value]);
+    }
+  }
+  if (bytes > MAX_ANNOTATIONS_BYTES) issues.add(path, 'max-length', 'annotations must total at most 256 KiB');
+  return toMap(valid);
+}
+
+/** For other records' labels (apps, clusters): `{}` when absent, or every broken rule at `path["key"]`. */
+export function validateLabels(v: unknown, path = 'labels'): Validated<Record<string, string>> {
+  const issues = new Issues();
+  const labels = readLabels(v, path, issues);
+  return issues.count ? { ok: false, errors: issues.errors } : { ok: true, value: labels };
+}
