@@ -20,3 +20,6 @@ export * from './persistence.module';
 export * from './audit/audit.types';
 export * from './audit/audit.digest';
 export * from './audit/audit.repository';
+export * from './repositories/token.repository';
+export * from './crypto/secret-box';
+export * from './crypto/api-token';

@@ -1,6 +1,7 @@
 import { CUTOVER_CONFIG, CutoverConfig } from '@cutover/config';
 import { DynamicModule, Global, Module, Provider } from '@nestjs/common';
 import { AuditRepository } from './audit/audit.repository';
+import { SecretBox, secretBoxFromEnv } from './crypto/secret-box';
 import { PERSISTENCE_OPTIONS, PersistenceOptions, PrismaService } from './prisma/prisma.service';
 import { TransactionRunner } from './transaction/transaction.service';
 
@@ -21,15 +22,22 @@ const optionsFromConfig: Provider = {
   },
 };
 
-/** Global: PrismaService, TransactionRunner and AuditRepository for every module of the app. */
+/** The credentials box, keyed by the validated config when there is one, else by CUTOVER_SECRET_KEY. */
+const secretBox: Provider = {
+  provide: SecretBox,
+  inject: [{ token: CUTOVER_CONFIG, optional: true }],
+  useFactory: (config?: CutoverConfig): SecretBox => (config ? new SecretBox(config.secretKey) : secretBoxFromEnv()),
+};
+
+/** Global: PrismaService, TransactionRunner, AuditRepository and SecretBox for every module of the app. */
 @Global()
 @Module({})
 export class PersistenceModule {
   static forRoot(options?: PersistenceOptions): DynamicModule {
     return {
       module: PersistenceModule,
-      providers: [options ? { provide: PERSISTENCE_OPTIONS, useValue: options } : optionsFromConfig, ...services],
-      exports: [PERSISTENCE_OPTIONS, ...services],
+      providers: [options ? { provide: PERSISTENCE_OPTIONS, useValue: options } : optionsFromConfig, secretBox, ...services],
+      exports: [PERSISTENCE_OPTIONS, SecretBox, ...services],
     };
   }
 }

@@ -49,12 +49,13 @@ function normalise(value: unknown, seen: Set<object>): unknown {
   seen.add(value);
   try {
     if (Array.isArray(value)) return value.map((item) => (item === undefined ? null : normalise(item, seen)));
-    const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value).sort()) {
-      const item = (value as Record<string, unknown>)[key];
-      if (item !== undefined) out[key] = normalise(item, seen);
-    }
-    return out;
+    // fromEntries defines own properties, so a "__proto__" key stays data instead of becoming a prototype.
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .filter((key) => (value as Record<string, unknown>)[key] !== undefined)
+        .map((key) => [key, normalise((value as Record<string, unknown>)[key], seen)]),
+    );
   } finally {
     seen.delete(value);
   }
@@ -66,11 +67,9 @@ export function redactSecrets(input: unknown, secretKeys: readonly string[] = DE
   const walk = (value: unknown): unknown => {
     if (Array.isArray(value)) return value.map(walk);
     if (value === null || typeof value !== 'object' || value instanceof Date || Buffer.isBuffer(value)) return value;
-    const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) {
-      out[key] = secret.has(key.toLowerCase()) && item !== undefined && item !== null ? REDACTED : walk(item);
-    }
-    return out;
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [key, secret.has(key.toLowerCase()) && item !== undefined && item !== null ? REDACTED : walk(item)]),
+    );
   };
   return walk(input);
 }
