@@ -23,3 +23,6 @@ export * from './audit/audit.repository';
 export * from './repositories/token.repository';
 export * from './crypto/secret-box';
 export * from './crypto/api-token';
+export * from './repositories/application.repository';
+export * from './repositories/environment.repository';
+export * from './repositories/release.repository';
