@@ -1,0 +1,75 @@
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { LogController } from 'fastify';
+import type { DestinationStream } from 'pino';
+import { type ApiConfig, loadConfig } from '@cutover/config';
+import { AppModule } from './app.module';
+import { BODY_LIMIT_BYTES, configureExpress, configureFastify, genRequestId } from './common/http/http-setup';
+import { PinoNestLogger, createLogger } from './common/logging/logger';
+
+export type HttpAdapterKind = 'fastify' | 'express';
+
+/** Chosen by `npm run bench:api`: see docs/adr/0003-http-adapter.md. */
+export const DEFAULT_ADAPTER: HttpAdapterKind = 'fastify';
+
+export interface CreateAppOptions {
+  adapter?: HttpAdapterKind;
+  /** Validated config; loaded from `env` (default process.env) when absent. */
+  config?: ApiConfig;
+  env?: NodeJS.ProcessEnv;
+  /** Log level override (the config's LOG_LEVEL otherwise). */
+  logLevel?: string;
+  /** Where log lines go (stdout by default); tests capture them. */
+  logDestination?: DestinationStream;
+  /** Where to print the GraphQL schema; in memory by default. */
+  schemaFile?: string | true;
+}
+
+export function openApiDocument(app: INestApplication): OpenAPIObject {
+  const config = new DocumentBuilder()
+    .setTitle('Cutover API')
+    .setDescription('Deployment control plane for Kubernetes. Errors are application/problem+json (RFC 9457).')
+    .setVersion('1')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API token: Authorization: Bearer <token>' })
+    .addSecurityRequirements('bearer')
+    .build();
+  return SwaggerModule.createDocument(app, config);
+}
+
+/**
+ * Builds and initialises the api without listening: main.ts, the e2e tests and the benchmark all start here.
+ * Then `app.listen(port, host)`; `app.close()` drains in-flight requests and disconnects Postgres and Redis.
+ */
+export async function createApp(options: CreateAppOptions = {}): Promise<INestApplication> {
+  const adapter = options.adapter ?? DEFAULT_ADAPTER;
+  const config = options.config ?? loadConfig(options.env ?? process.env, 'api');
+  const logger = createLogger({ level: options.logLevel ?? config.logLevel, destination: options.logDestination });
+  const module = AppModule.register({ config, logger, schemaFile: options.schemaFile ?? true });
+  const common = { bodyParser: false, logger: new PinoNestLogger(logger) } as const;
+
+  let app: INestApplication;
+  if (adapter === 'fastify') {
+    const fastify = new FastifyAdapter({
+      loggerInstance: logger,
+      bodyLimit: BODY_LIMIT_BYTES,
+      genReqId: genRequestId,
+      requestIdHeader: false,
+      logController: new LogController({ requestIdLogLabel: 'requestId' }),
+    });
+    const nest = await NestFactory.create<NestFastifyApplication>(module, fastify, common);
+    configureFastify(nest);
+    app = nest;
+  } else {
+    const nest = await NestFactory.create<NestExpressApplication>(module, new ExpressAdapter(), common);
+    nest.disable('x-powered-by');
+    configureExpress(nest, logger);
+    app = nest;
+  }
+  SwaggerModule.setup('docs', app, () => openApiDocument(app), { jsonDocumentUrl: 'docs-json' });
+  app.enableShutdownHooks();
+  await app.init();
+  return app;
+}

@@ -1,0 +1,60 @@
+import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE, DiscoveryModule } from '@nestjs/core';
+import { GraphQLModule } from '@nestjs/graphql';
+import type { Logger } from 'pino';
+import { type ApiConfig, CutoverConfigModule } from '@cutover/config';
+import { PersistenceModule } from '@cutover/persistence';
+import { AuthModule } from './common/auth/auth.module';
+import { DeniedAttemptAuditor } from './common/auth/auth.guard';
+import { graphqlAuthPlugin } from './common/auth/graphql-auth.plugin';
+import { TokenAuthService } from './common/auth/token-auth.service';
+import { formatGraphqlError, graphqlErrorLogging } from './common/errors/graphql-errors';
+import { ProblemFilter } from './common/errors/problem.filter';
+import { createValidationPipe } from './common/errors/validation.pipe';
+import { RouteTable } from './common/http/route-table.service';
+import { API_LOGGER, LoggingModule } from './common/logging/logging.module';
+import { HealthModule } from './modules/health/health.module';
+import { TokensModule } from './modules/tokens/tokens.module';
+
+/** Resource modules: add yours here (one line). */
+const resourceModules = [HealthModule, TokensModule];
+
+export interface AppModuleOptions {
+  config: ApiConfig;
+  logger: Logger;
+  /** Where the printed GraphQL schema goes; `true` keeps it in memory. */
+  schemaFile: string | true;
+}
+
+@Module({})
+export class AppModule {
+  static register({ config, logger, schemaFile }: AppModuleOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        CutoverConfigModule.withConfig(config),
+        LoggingModule.forRoot(logger),
+        PersistenceModule.forRoot(),
+        DiscoveryModule,
+        AuthModule,
+        GraphQLModule.forRootAsync<ApolloDriverConfig>({
+          driver: ApolloDriver,
+          imports: [AuthModule],
+          inject: [TokenAuthService, DeniedAttemptAuditor, API_LOGGER],
+          useFactory: (auth: TokenAuthService, denied: DeniedAttemptAuditor, log: Logger): ApolloDriverConfig => ({
+            path: '/graphql',
+            autoSchemaFile: schemaFile,
+            sortSchema: true,
+            introspection: true,
+            autoTransformHttpErrors: false,
+            formatError: formatGraphqlError,
+            plugins: [graphqlAuthPlugin(auth, denied), graphqlErrorLogging(log)],
+          }),
+        }),
+        ...resourceModules,
+      ],
+      providers: [RouteTable, { provide: APP_FILTER, useClass: ProblemFilter }, { provide: APP_PIPE, useFactory: createValidationPipe }],
+    };
+  }
+}

@@ -1,0 +1,19 @@
+import { SetMetadata } from '@nestjs/common';
+import type { Role } from '@cutover/domain';
+
+export const PUBLIC_KEY = 'cutover:public';
+export const ROLE_KEY = 'cutover:role';
+export const ACTION_KEY = 'cutover:action';
+
+/** No token needed (health probes, API docs). Everything else needs `Authorization: Bearer <token>`. */
+export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC_KEY, true);
+
+/**
+ * The lowest role allowed (viewer < deployer < admin); without it any authenticated token may call.
+ * On a method it overrides the class. Deployer scopes (apps/environments) are checked by the service, which
+ * knows the resource: see `assertInScope()`.
+ */
+export const Roles = (role: Role): MethodDecorator & ClassDecorator => SetMetadata(ROLE_KEY, role);
+
+/** The audit action name used when the guard refuses the call (`cluster.register`); else `<METHOD> <route>`. */
+export const AuditAction = (action: string): MethodDecorator => SetMetadata(ACTION_KEY, action);

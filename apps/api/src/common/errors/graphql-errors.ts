@@ -1,0 +1,62 @@
+import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
+import { unwrapResolverError } from '@apollo/server/errors';
+import type { Logger } from 'pino';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import type { ApiRequest } from '../http/http-request.types';
+import { type DescribedError, describeError } from './problem.types';
+
+// Errors Apollo raises itself before any resolver runs: the client sent a bad document or bad variables.
+const requestErrorCodes = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'OPERATION_RESOLUTION_FAILURE', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_SUPPORTED', 'PERSISTED_QUERY_NOT_FOUND']);
+
+function describeGraphqlError(formatted: GraphQLFormattedError, error: unknown): DescribedError {
+  const original = unwrapResolverError(error);
+  const apolloCode = formatted.extensions?.['code'];
+  if (original instanceof GraphQLError || original === undefined || original === error) {
+    if (typeof apolloCode === 'string' && requestErrorCodes.has(apolloCode)) {
+      return { code: 'BAD_REQUEST', status: 400, detail: formatted.message, errors: [], details: {}, unexpected: false };
+    }
+  }
+  return describeError(original);
+}
+
+/**
+ * The one GraphQL error formatter: the same `code`, `status` and field `errors[]` as the REST problem document,
+ * in `extensions`. Unknown errors lose their message (logged by `graphqlErrorLogging`).
+ */
+export function formatGraphqlError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const described = describeGraphqlError(formatted, error);
+  const extensions: Record<string, unknown> = { code: described.code, status: described.status, errors: described.errors };
+  if (Object.keys(described.details).length > 0) extensions['details'] = described.details;
+  return {
+    message: described.unexpected ? described.detail : formatted.message,
+    ...(formatted.locations ? { locations: formatted.locations } : {}),
+    ...(formatted.path ? { path: formatted.path } : {}),
+    extensions,
+  };
+}
+
+type Context = { req?: ApiRequest };
+
+/** Logs unexpected resolver errors with the request id and adds `requestId` to every error's extensions. */
+export function graphqlErrorLogging(logger: Logger): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors(rc: GraphQLRequestContext<Context>) {
+          for (const error of rc.errors ?? []) {
+            const original = unwrapResolverError(error);
+            if (describeError(original).unexpected && !(original instanceof GraphQLError && !error.originalError)) {
+              logger.error({ err: original, requestId: rc.contextValue.req?.id, operation: rc.operationName }, 'unhandled GraphQL error');
+            }
+          }
+        },
+        async willSendResponse(rc: GraphQLRequestContext<Context>) {
+          const body = rc.response.body;
+          const requestId = rc.contextValue.req?.id;
+          if (body?.kind !== 'single' || !body.singleResult.errors || !requestId) return;
+          body.singleResult.errors = body.singleResult.errors.map((e) => ({ ...e, extensions: { ...e.extensions, requestId } }));
+        },
+      };
+    },
+  };
+}

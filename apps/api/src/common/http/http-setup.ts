@@ -1,0 +1,63 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+import { DomainError } from '@cutover/domain';
+import { requestScope } from '../logging/logger';
+import { REQUEST_ID_HEADER, requestIdFrom } from './http-request.types';
+
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+
+const jsonType = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
+const bodyMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** A body that is not JSON on a method that carries one: 415 before any parser or handler sees it. */
+export function unsupportedMediaType(method: string, headers: IncomingMessage['headers']): DomainError | undefined {
+  if (!bodyMethods.has(method)) return undefined;
+  const length = headers['content-length'];
+  const hasBody = (length !== undefined && length !== '0') || headers['transfer-encoding'] !== undefined;
+  if (!hasBody) return undefined;
+  const type = headers['content-type'];
+  if (type && jsonType.test(type)) return undefined;
+  return new DomainError('UNSUPPORTED_MEDIA_TYPE', `Send the body as application/json${type ? `, not ${type.split(';')[0]}` : ''}.`);
+}
+
+export function genRequestId(req: IncomingMessage): string {
+  return requestIdFrom(req.headers[REQUEST_ID_HEADER], randomUUID);
+}
+
+/** Fastify: request ids, the id echoed back, the request scope for logs, JSON-only bodies. */
+export function configureFastify(app: NestFastifyApplication): void {
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.removeContentTypeParser(['text/plain']);
+  // application/merge-patch+json and friends parse like JSON.
+  fastify.addContentTypeParser(/^application\/[\w.-]+\+json$/i, { parseAs: 'string', bodyLimit: BODY_LIMIT_BYTES }, fastify.getDefaultJsonParser('error', 'error'));
+  fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
+    void reply.header(REQUEST_ID_HEADER, request.id);
+    const refused = unsupportedMediaType(request.method, request.headers);
+    requestScope.run({ requestId: request.id }, () => done(refused));
+  });
+}
+
+/** Express: the same, with pino-http for request logs (Fastify logs requests itself). */
+export function configureExpress(app: NestExpressApplication, logger: Logger): void {
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req: IncomingMessage, res: ServerResponse) => {
+        const id = genRequestId(req);
+        res.setHeader(REQUEST_ID_HEADER, id);
+        return id;
+      },
+      customProps: (req: IncomingMessage & { id?: unknown }) => ({ requestId: req.id }),
+    }),
+  );
+  app.use((req: IncomingMessage & { id?: unknown }, _res: ServerResponse, next: (err?: unknown) => void) => {
+    const refused = unsupportedMediaType(req.method ?? 'GET', req.headers);
+    requestScope.run({ requestId: String(req.id) }, () => next(refused));
+  });
+  app.useBodyParser('json', { limit: BODY_LIMIT_BYTES, type: ['application/json', 'application/*+json'] });
+}
