@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'UNSUPPORTED_MEDIA_TYPE' // 415
   | 'UNPROCESSABLE' // 422 without field errors (e.g. idempotency key reused with another body)
   | 'CLUSTER_UNREACHABLE' // 502-ish for cluster checks: reported in the body, not as an error status
+  | 'UNAVAILABLE' // 503: a dependency (Postgres, Redis) is down, e.g. /readyz
   | 'INTERNAL'; // 500, never for bad input
 
 export const errorStatus: Record<ErrorCode, number> = {
@@ -29,6 +30,7 @@ export const errorStatus: Record<ErrorCode, number> = {
   UNSUPPORTED_MEDIA_TYPE: 415,
   UNPROCESSABLE: 422,
   CLUSTER_UNREACHABLE: 502,
+  UNAVAILABLE: 503,
   INTERNAL: 500,
 };
 
