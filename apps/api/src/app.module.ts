@@ -14,11 +14,12 @@ import { ProblemFilter } from './common/errors/problem.filter';
 import { createValidationPipe } from './common/errors/validation.pipe';
 import { RouteTable } from './common/http/route-table.service';
 import { API_LOGGER, LoggingModule } from './common/logging/logging.module';
+import { AuditModule } from './modules/audit/audit.module';
 import { HealthModule } from './modules/health/health.module';
 import { TokensModule } from './modules/tokens/tokens.module';
 
 /** Resource modules: add yours here (one line). */
-const resourceModules = [HealthModule, TokensModule];
+const resourceModules = [HealthModule, TokensModule, AuditModule];
 
 export interface AppModuleOptions {
   config: ApiConfig;

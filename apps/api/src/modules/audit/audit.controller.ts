@@ -1,0 +1,24 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { AuditQuery } from './dto/audit-query.dto';
+import { AuditPage, AuditVerificationModel } from './models/audit-entry.model';
+import { AuditService } from './audit.service';
+
+@ApiTags('audit')
+@ApiBearerAuth()
+@Controller('v1/audit')
+export class AuditController {
+  constructor(private readonly audit: AuditService) {}
+
+  @Get()
+  @ApiOkResponse({ type: AuditPage, description: 'Newest first.' })
+  list(@Query() query: AuditQuery): Promise<AuditPage> {
+    return this.audit.list(query);
+  }
+
+  @Get('verify')
+  @ApiOkResponse({ type: AuditVerificationModel, description: 'Recomputes the hash chain; names the first broken entry.' })
+  verify(): Promise<AuditVerificationModel> {
+    return this.audit.verify();
+  }
+}

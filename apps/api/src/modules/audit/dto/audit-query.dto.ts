@@ -1,0 +1,35 @@
+import { ArgsType, Field } from '@nestjs/graphql';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsISO8601, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { PageQuery } from '../../../common/pagination/page-query.dto';
+
+@ArgsType()
+export class AuditQuery extends PageQuery {
+  @ApiPropertyOptional({ description: 'Actor name, or the token id.' })
+  @Field(() => String, { nullable: true, description: 'Actor name, or the token id.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  actor?: string;
+
+  @ApiPropertyOptional({ example: 'cluster.register' })
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  action?: string;
+
+  @ApiPropertyOptional({ example: 'cluster:prod', description: '`<type>` or `<type>:<id>`.' })
+  @Field(() => String, { nullable: true, description: '`<type>` or `<type>:<id>`.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(300)
+  @Matches(/^[a-z][\w-]*(:.+)?$/, { message: 'resource must be <type> or <type>:<id>' })
+  resource?: string;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'Entries at or after this time.' })
+  @Field(() => String, { nullable: true, description: 'Entries at or after this ISO 8601 time.' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  since?: string;
+}

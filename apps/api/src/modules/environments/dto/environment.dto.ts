@@ -1,0 +1,104 @@
+import { Field, InputType, Int } from '@nestjs/graphql';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { Allow, IsInt, IsOptional, Max, Min, ValidateNested } from 'class-validator';
+import { JSONScalar } from '../../../common/graphql/json.scalar';
+import { IsDns1123Label, IsJsonObject, IsPortRef } from '../../apps/dto/k8s-name.validator';
+
+export const MAX_REPLICAS = 1000;
+
+@InputType('EnvironmentServiceInput')
+export class EnvironmentServiceDto {
+  @ApiProperty({ minimum: 1, maximum: 65535, example: 80 })
+  @Field(() => Int)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  port!: number;
+
+  @ApiProperty({ oneOf: [{ type: 'integer', minimum: 1, maximum: 65535 }, { type: 'string' }], example: 'http' })
+  @Field(() => JSONScalar, { description: 'A port number (1..65535) or a container port name.' })
+  @IsPortRef()
+  targetPort!: number | string;
+}
+
+@InputType('CreateEnvironmentInput')
+export class CreateEnvironmentDto {
+  @ApiProperty({ example: 'production' })
+  @Field()
+  @IsDns1123Label()
+  name!: string;
+
+  @ApiProperty({ example: 'sandbox', description: 'A registered cluster.' })
+  @Field()
+  @IsDns1123Label()
+  cluster!: string;
+
+  @ApiProperty({ example: 'checkout' })
+  @Field()
+  @IsDns1123Label()
+  namespace!: string;
+
+  @ApiProperty({ minimum: 0, maximum: MAX_REPLICAS, example: 3 })
+  @Field(() => Int)
+  @IsInt()
+  @Min(0)
+  @Max(MAX_REPLICAS)
+  replicas!: number;
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: { type: 'RollingUpdate', maxSurge: '25%', maxUnavailable: '25%' } })
+  @Field(() => JSONScalar, { nullable: true, description: 'Default strategy document; RollingUpdate 25%/25% when absent.' })
+  @IsOptional()
+  @IsJsonObject()
+  strategy?: Record<string, unknown>;
+
+  @ApiPropertyOptional({ type: EnvironmentServiceDto })
+  @Field(() => EnvironmentServiceDto, { nullable: true })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => EnvironmentServiceDto)
+  service?: EnvironmentServiceDto;
+}
+
+/**
+ * PATCH: replicas, strategy and service change; `service: null` removes the Service port. name, cluster and
+ * namespace are accepted here only so the service can refuse them by name (rule `immutable`).
+ */
+@InputType('UpdateEnvironmentInput')
+export class UpdateEnvironmentDto {
+  @ApiPropertyOptional({ minimum: 0, maximum: MAX_REPLICAS })
+  @Field(() => Int, { nullable: true })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_REPLICAS)
+  replicas?: number;
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true })
+  @Field(() => JSONScalar, { nullable: true })
+  @IsOptional()
+  @IsJsonObject()
+  strategy?: Record<string, unknown>;
+
+  @ApiPropertyOptional({ type: EnvironmentServiceDto, nullable: true })
+  @Field(() => EnvironmentServiceDto, { nullable: true })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => EnvironmentServiceDto)
+  service?: EnvironmentServiceDto | null;
+
+  @ApiPropertyOptional({ description: 'Immutable: refused unless unchanged.' })
+  @Field(() => String, { nullable: true })
+  @Allow()
+  name?: unknown;
+
+  @ApiPropertyOptional({ description: 'Immutable: refused unless unchanged.' })
+  @Field(() => String, { nullable: true })
+  @Allow()
+  cluster?: unknown;
+
+  @ApiPropertyOptional({ description: 'Immutable: refused unless unchanged.' })
+  @Field(() => String, { nullable: true })
+  @Allow()
+  namespace?: unknown;
+}

@@ -1,0 +1,50 @@
+import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
+import type { RequestContext } from '@cutover/domain';
+import { AuditAction, Roles } from '../../common/auth/auth.decorators';
+import { Ctx } from '../../common/context/ctx.decorator';
+import { PageQuery } from '../../common/pagination/page-query.dto';
+import { CreateEnvironmentDto, UpdateEnvironmentDto } from './dto/environment.dto';
+import { EnvironmentsService } from './environments.service';
+import { EnvironmentModel, EnvironmentPage } from './models/environment.model';
+
+@Resolver(() => EnvironmentModel)
+export class EnvironmentsResolver {
+  constructor(private readonly environments: EnvironmentsService) {}
+
+  @Mutation(() => EnvironmentModel)
+  @Roles('admin')
+  @AuditAction('environment.create')
+  createEnvironment(@Ctx() ctx: RequestContext, @Args('app') app: string, @Args('input') input: CreateEnvironmentDto): Promise<EnvironmentModel> {
+    return this.environments.create(ctx, app, input);
+  }
+
+  @Mutation(() => EnvironmentModel)
+  @Roles('admin')
+  @AuditAction('environment.update')
+  updateEnvironment(
+    @Ctx() ctx: RequestContext,
+    @Args('app') app: string,
+    @Args('name') name: string,
+    @Args('input') input: UpdateEnvironmentDto,
+  ): Promise<EnvironmentModel> {
+    return this.environments.update(ctx, app, name, input);
+  }
+
+  @Mutation(() => Boolean)
+  @Roles('admin')
+  @AuditAction('environment.delete')
+  async deleteEnvironment(@Ctx() ctx: RequestContext, @Args('app') app: string, @Args('name') name: string): Promise<boolean> {
+    await this.environments.delete(ctx, app, name);
+    return true;
+  }
+
+  @Query(() => EnvironmentPage)
+  environments(@Args('app') app: string, @Args() page: PageQuery): Promise<EnvironmentPage> {
+    return this.environments.list(app, page);
+  }
+
+  @Query(() => EnvironmentModel)
+  environment(@Args('app') app: string, @Args('name') name: string): Promise<EnvironmentModel> {
+    return this.environments.get(app, name);
+  }
+}

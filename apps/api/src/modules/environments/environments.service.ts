@@ -1,0 +1,153 @@
+import { Injectable } from '@nestjs/common';
+import { DomainError, type FieldError, type RequestContext, parseStrategyDocument } from '@cutover/domain';
+import {
+  ApplicationRepository,
+  AuditRepository,
+  type EnvironmentRecord,
+  EnvironmentRepository,
+  type EnvironmentService,
+  Prisma,
+  TransactionRunner,
+} from '@cutover/persistence';
+import { auditEntry } from '../../common/audit/audit-entry';
+import { type PageQuery, limitOf } from '../../common/pagination/page-query.dto';
+import { type Page, decodeCursor, mapPage, toPage } from '../../common/pagination/pagination';
+import type { CreateEnvironmentDto, EnvironmentServiceDto, UpdateEnvironmentDto } from './dto/environment.dto';
+import type { EnvironmentModel } from './models/environment.model';
+
+/** An environment's strategy when none is given: Kubernetes' own Deployment default. */
+export const DEFAULT_STRATEGY = { type: 'RollingUpdate', maxSurge: '25%', maxUnavailable: '25%' } as const;
+
+const IMMUTABLE = ['name', 'cluster', 'namespace'] as const;
+
+export function toEnvironmentModel(env: EnvironmentRecord): EnvironmentModel {
+  return {
+    id: env.id,
+    app: env.appName,
+    name: env.name,
+    cluster: env.clusterName,
+    namespace: env.namespace,
+    replicas: env.replicas,
+    strategy: env.strategy,
+    service: env.service,
+    createdAt: env.createdAt,
+    updatedAt: env.updatedAt,
+  };
+}
+
+/** The strategy document, normalised by libs/domain: the one place its rules live. */
+function parseStrategy(input: unknown): Prisma.InputJsonValue {
+  const parsed = parseStrategyDocument(input, 'strategy');
+  if (!parsed.ok) throw DomainError.validation(parsed.errors);
+  return parsed.value as unknown as Prisma.InputJsonValue;
+}
+
+function toService(dto: EnvironmentServiceDto | null | undefined): EnvironmentService | null {
+  return dto ? { port: dto.port, targetPort: dto.targetPort } : null;
+}
+
+@Injectable()
+export class EnvironmentsService {
+  constructor(
+    private readonly tx: TransactionRunner,
+    private readonly apps: ApplicationRepository,
+    private readonly environments: EnvironmentRepository,
+    private readonly audit: AuditRepository,
+  ) {}
+
+  private async appId(name: string): Promise<string> {
+    const app = await this.apps.findByName(name);
+    if (!app) throw DomainError.notFound('app', name);
+    return app.id;
+  }
+
+  async create(ctx: RequestContext, appName: string, input: CreateEnvironmentDto): Promise<EnvironmentModel> {
+    const applicationId = await this.appId(appName);
+    const strategy = parseStrategy(input.strategy ?? DEFAULT_STRATEGY);
+    const service = toService(input.service);
+    return this.tx.run(async (tx) => {
+      const clusterId = await this.environments.clusterIdByName(tx, input.cluster);
+      if (!clusterId) {
+        throw DomainError.validation([{ path: 'cluster', rule: 'cluster-exists', message: `cluster "${input.cluster}" is not registered` }]);
+      }
+      const env = await this.environments.create(tx, {
+        applicationId,
+        name: input.name,
+        clusterId,
+        namespace: input.namespace,
+        replicas: input.replicas,
+        strategy,
+        service,
+      });
+      if (!env) {
+        throw DomainError.conflict(`App "${appName}" already has an environment "${input.name}".`, { resource: 'environment', name: input.name });
+      }
+      await this.audit.append(
+        tx,
+        auditEntry(ctx, { action: 'environment.create', resourceType: 'environment', resourceId: env.id, input: { app: appName, ...input } }),
+      );
+      return toEnvironmentModel(env);
+    });
+  }
+
+  async list(appName: string, query: PageQuery): Promise<Page<EnvironmentModel>> {
+    const applicationId = await this.appId(appName);
+    const limit = limitOf(query);
+    const after = decodeCursor(query.cursor, ['name'] as const);
+    const rows = await this.environments.listByApp(applicationId, limit + 1, after?.name);
+    return mapPage(
+      toPage(rows, limit, (last) => ({ name: last.name })),
+      toEnvironmentModel,
+    );
+  }
+
+  async get(appName: string, name: string): Promise<EnvironmentModel> {
+    const env = await this.environments.findByName(await this.appId(appName), name);
+    if (!env) throw DomainError.notFound('environment', `${appName}/${name}`);
+    return toEnvironmentModel(env);
+  }
+
+  async update(ctx: RequestContext, appName: string, name: string, input: UpdateEnvironmentDto): Promise<EnvironmentModel> {
+    const applicationId = await this.appId(appName);
+    const strategy = input.strategy === undefined || input.strategy === null ? undefined : parseStrategy(input.strategy);
+    return this.tx.run(async (tx) => {
+      const env = await this.environments.lock(tx, applicationId, name);
+      if (!env) throw DomainError.notFound('environment', `${appName}/${name}`);
+      const current = { name: env.name, cluster: env.clusterName, namespace: env.namespace };
+      const errors: FieldError[] = IMMUTABLE.filter((field) => input[field] !== undefined && input[field] !== current[field]).map(
+        (field) => ({ path: field, rule: 'immutable', message: `${field} cannot change; create another environment instead` }),
+      );
+      if (errors.length) throw DomainError.validation(errors);
+      const updated = await this.environments.update(tx, env.id, {
+        ...(input.replicas !== undefined && input.replicas !== null ? { replicas: input.replicas } : {}),
+        ...(strategy !== undefined ? { strategy } : {}),
+        ...(input.service !== undefined ? { service: toService(input.service) } : {}),
+      });
+      await this.audit.append(
+        tx,
+        auditEntry(ctx, { action: 'environment.update', resourceType: 'environment', resourceId: env.id, input: { app: appName, name, ...input } }),
+      );
+      return toEnvironmentModel(updated);
+    });
+  }
+
+  /** Refused (409) while a deployment is active in it. */
+  async delete(ctx: RequestContext, appName: string, name: string): Promise<void> {
+    const applicationId = await this.appId(appName);
+    await this.tx.run(async (tx) => {
+      const env = await this.environments.lock(tx, applicationId, name);
+      if (!env) throw DomainError.notFound('environment', `${appName}/${name}`);
+      const active = await this.environments.activeDeploymentId(tx, env.id);
+      if (active) {
+        throw DomainError.conflict(`Environment "${appName}/${name}" has an active deployment; wait for it to end or abort it first.`, {
+          activeDeploymentId: active,
+        });
+      }
+      await this.environments.delete(tx, env.id);
+      await this.audit.append(
+        tx,
+        auditEntry(ctx, { action: 'environment.delete', resourceType: 'environment', resourceId: env.id, input: { app: appName, name } }),
+      );
+    });
+  }
+}

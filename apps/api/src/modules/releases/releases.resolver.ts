@@ -1,0 +1,31 @@
+import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
+import type { RequestContext } from '@cutover/domain';
+import { AuditAction, Roles } from '../../common/auth/auth.decorators';
+import { Ctx } from '../../common/context/ctx.decorator';
+import { PageQuery } from '../../common/pagination/page-query.dto';
+import { CreateReleaseInput } from './dto/create-release.dto';
+import { ReleaseModel, ReleasePage } from './models/release.model';
+import { ReleasesService } from './releases.service';
+
+@Resolver(() => ReleaseModel)
+export class ReleasesResolver {
+  constructor(private readonly releases: ReleasesService) {}
+
+  @Mutation(() => ReleaseModel)
+  @Roles('deployer')
+  @AuditAction('release.create')
+  createRelease(@Ctx() ctx: RequestContext, @Args('app') app: string, @Args('input') input: CreateReleaseInput): Promise<ReleaseModel> {
+    // A plain object, as REST hands over: the validator refuses anything but plain JSON objects.
+    return this.releases.create(ctx, app, JSON.parse(JSON.stringify(input)) as unknown);
+  }
+
+  @Query(() => ReleasePage, { description: 'Newest first.' })
+  releases(@Args('app') app: string, @Args() page: PageQuery): Promise<ReleasePage> {
+    return this.releases.list(app, page);
+  }
+
+  @Query(() => ReleaseModel)
+  release(@Args('app') app: string, @Args('version') version: string): Promise<ReleaseModel> {
+    return this.releases.get(app, version);
+  }
+}
