@@ -1,6 +1,16 @@
-// Placeholder: the controller manager (deployment, replicaset, endpoints, job, garbage collector) and the kubelet
-// stand-in replace this file. The API server calls startControllers once the store exists.
+// The controller manager, scheduler and kubelets of the simulated cluster. The API server calls startControllers
+// once the store exists; everything reacts to store events and a shared timer heap (no polling).
 import type { ObjectStore } from '../store/store.types';
+import { Kubelet } from '../kubelet/kubelet';
+import { ensureNodes, nodeName } from '../kubelet/nodes';
+import { Scheduler } from '../kubelet/scheduler';
+import { DeploymentController } from './deployment/deployment.controller';
+import { EndpointSliceController } from './endpoints/endpointslice.controller';
+import { EndpointsController } from './endpoints/endpoints.controller';
+import { GarbageCollector } from './gc/garbage-collector.controller';
+import { JobController } from './job/job.controller';
+import { ReplicaSetController } from './replicaset/replicaset.controller';
+import { ControllerContext } from './runtime/controller-context';
 
 export interface ControllerOptions {
   /** Simulated nodes (KUBE_SIM_NODES), default 3, each 4 CPU and 8Gi allocatable. */
@@ -11,8 +21,27 @@ export interface ControllerOptions {
 
 export interface ControllerManager {
   stop(): void;
+  /** Simulated "now" in epoch ms (timestamps the controllers write use this clock). */
+  now(): number;
 }
 
-export function startControllers(_store: ObjectStore, _opts: ControllerOptions): ControllerManager {
-  return { stop() {} };
+export function startControllers(store: ObjectStore, opts: ControllerOptions): ControllerManager {
+  const nodes = Math.max(0, Math.floor(opts.nodes ?? 3));
+  const ctx = new ControllerContext(store, opts.timeScale > 0 ? opts.timeScale : 1);
+  ensureNodes(store, nodes, ctx.clock);
+  const names = Array.from({ length: nodes }, (_, i) => nodeName(i + 1));
+  new GarbageCollector(ctx);
+  new DeploymentController(ctx);
+  new ReplicaSetController(ctx);
+  new EndpointsController(ctx);
+  new EndpointSliceController(ctx);
+  new JobController(ctx);
+  new Scheduler(ctx);
+  new Kubelet(ctx, names);
+  return {
+    stop: () => ctx.stop(),
+    now: () => ctx.clock.now(),
+  };
 }
+
+export { Annotations as BehaviourAnnotations } from '../kubelet/behaviour';

@@ -1,0 +1,112 @@
+import type { SimClock } from './sim-clock';
+
+interface Entry {
+  due: number; // simulated ms
+  seq: number;
+  fn: () => void;
+  cancelled: boolean;
+}
+
+export interface TimerHandle {
+  cancel(): void;
+}
+
+/**
+ * One wall-clock timer for every pending simulated action (a binary heap ordered by due time), so 10,000 pods
+ * with several pending kubelet steps each cost one setTimeout, not tens of thousands.
+ */
+export class TimerQueue {
+  private heap: Entry[] = [];
+  private seq = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private armedFor = Infinity;
+  private stopped = false;
+
+  constructor(private readonly clock: SimClock) {}
+
+  /** Run fn after `simDelayMs` of simulated time. */
+  after(simDelayMs: number, fn: () => void): TimerHandle {
+    const entry: Entry = { due: this.clock.now() + Math.max(0, simDelayMs), seq: this.seq++, fn, cancelled: false };
+    this.push(entry);
+    this.arm();
+    return { cancel: () => { entry.cancelled = true; } };
+  }
+
+  get size(): number {
+    return this.heap.length;
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.heap = [];
+  }
+
+  private arm(): void {
+    if (this.stopped) return;
+    const top = this.heap[0];
+    if (!top) return;
+    if (this.timer && top.due >= this.armedFor) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.armedFor = top.due;
+    this.timer = setTimeout(() => this.fire(), this.clock.toReal(top.due - this.clock.now()));
+    this.timer.unref?.();
+  }
+
+  private fire(): void {
+    this.timer = undefined;
+    this.armedFor = Infinity;
+    const now = this.clock.now();
+    // Tolerate a millisecond of clock skew between setTimeout and Date.now.
+    while (this.heap.length > 0 && this.heap[0]!.due <= now + this.clock.timeScale) {
+      const e = this.pop()!;
+      if (e.cancelled) continue;
+      try {
+        e.fn();
+      } catch (err) {
+        console.error('[kube-sim] timer action failed', err);
+      }
+      if (this.stopped) return;
+    }
+    this.arm();
+  }
+
+  private less(a: Entry, b: Entry): boolean {
+    return a.due < b.due || (a.due === b.due && a.seq < b.seq);
+  }
+
+  private push(e: Entry): void {
+    const h = this.heap;
+    h.push(e);
+    let i = h.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!this.less(h[i]!, h[p]!)) break;
+      [h[i], h[p]] = [h[p]!, h[i]!];
+      i = p;
+    }
+  }
+
+  private pop(): Entry | undefined {
+    const h = this.heap;
+    if (h.length === 0) return undefined;
+    const top = h[0]!;
+    const last = h.pop()!;
+    if (h.length > 0) {
+      h[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < h.length && this.less(h[l]!, h[m]!)) m = l;
+        if (r < h.length && this.less(h[r]!, h[m]!)) m = r;
+        if (m === i) break;
+        [h[i], h[m]] = [h[m]!, h[i]!];
+        i = m;
+      }
+    }
+    return top;
+  }
+}
