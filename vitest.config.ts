@@ -15,6 +15,9 @@ export default defineConfig({
       '@cutover/config': lib('config'),
       '@cutover/testing': lib('testing'),
       '@cutover/kube-sim': lib('kube-sim'),
+      // One copy of graphql: Vite would pick its ESM build for our sources while @nestjs/graphql (loaded by Node)
+      // gets the CommonJS one, and Nest's `instanceof GraphQLScalarType` then misses our scalars.
+      graphql: path.resolve(__dirname, 'node_modules/graphql/index.js'),
     },
   },
   test: {

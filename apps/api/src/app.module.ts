@@ -14,12 +14,15 @@ import { ProblemFilter } from './common/errors/problem.filter';
 import { createValidationPipe } from './common/errors/validation.pipe';
 import { RouteTable } from './common/http/route-table.service';
 import { API_LOGGER, LoggingModule } from './common/logging/logging.module';
+import { AppsModule } from './modules/apps/apps.module';
 import { AuditModule } from './modules/audit/audit.module';
+import { EnvironmentsModule } from './modules/environments/environments.module';
+import { ReleasesModule } from './modules/releases/releases.module';
 import { HealthModule } from './modules/health/health.module';
 import { TokensModule } from './modules/tokens/tokens.module';
 
 /** Resource modules: add yours here (one line). */
-const resourceModules = [HealthModule, TokensModule, AuditModule];
+const resourceModules = [HealthModule, TokensModule, AuditModule, AppsModule, EnvironmentsModule, ReleasesModule];
 
 export interface AppModuleOptions {
   config: ApiConfig;

@@ -9,13 +9,13 @@ import { EnvironmentModel, EnvironmentPage } from './models/environment.model';
 
 @Resolver(() => EnvironmentModel)
 export class EnvironmentsResolver {
-  constructor(private readonly environments: EnvironmentsService) {}
+  constructor(private readonly environmentsService: EnvironmentsService) {}
 
   @Mutation(() => EnvironmentModel)
   @Roles('admin')
   @AuditAction('environment.create')
   createEnvironment(@Ctx() ctx: RequestContext, @Args('app') app: string, @Args('input') input: CreateEnvironmentDto): Promise<EnvironmentModel> {
-    return this.environments.create(ctx, app, input);
+    return this.environmentsService.create(ctx, app, input);
   }
 
   @Mutation(() => EnvironmentModel)
@@ -27,24 +27,24 @@ export class EnvironmentsResolver {
     @Args('name') name: string,
     @Args('input') input: UpdateEnvironmentDto,
   ): Promise<EnvironmentModel> {
-    return this.environments.update(ctx, app, name, input);
+    return this.environmentsService.update(ctx, app, name, input);
   }
 
   @Mutation(() => Boolean)
   @Roles('admin')
   @AuditAction('environment.delete')
   async deleteEnvironment(@Ctx() ctx: RequestContext, @Args('app') app: string, @Args('name') name: string): Promise<boolean> {
-    await this.environments.delete(ctx, app, name);
+    await this.environmentsService.delete(ctx, app, name);
     return true;
   }
 
   @Query(() => EnvironmentPage)
   environments(@Args('app') app: string, @Args() page: PageQuery): Promise<EnvironmentPage> {
-    return this.environments.list(app, page);
+    return this.environmentsService.list(app, page);
   }
 
   @Query(() => EnvironmentModel)
   environment(@Args('app') app: string, @Args('name') name: string): Promise<EnvironmentModel> {
-    return this.environments.get(app, name);
+    return this.environmentsService.get(app, name);
   }
 }

@@ -9,23 +9,23 @@ import { ReleasesService } from './releases.service';
 
 @Resolver(() => ReleaseModel)
 export class ReleasesResolver {
-  constructor(private readonly releases: ReleasesService) {}
+  constructor(private readonly releasesService: ReleasesService) {}
 
   @Mutation(() => ReleaseModel)
   @Roles('deployer')
   @AuditAction('release.create')
   createRelease(@Ctx() ctx: RequestContext, @Args('app') app: string, @Args('input') input: CreateReleaseInput): Promise<ReleaseModel> {
     // A plain object, as REST hands over: the validator refuses anything but plain JSON objects.
-    return this.releases.create(ctx, app, JSON.parse(JSON.stringify(input)) as unknown);
+    return this.releasesService.create(ctx, app, JSON.parse(JSON.stringify(input)) as unknown);
   }
 
   @Query(() => ReleasePage, { description: 'Newest first.' })
   releases(@Args('app') app: string, @Args() page: PageQuery): Promise<ReleasePage> {
-    return this.releases.list(app, page);
+    return this.releasesService.list(app, page);
   }
 
   @Query(() => ReleaseModel)
   release(@Args('app') app: string, @Args('version') version: string): Promise<ReleaseModel> {
-    return this.releases.get(app, version);
+    return this.releasesService.get(app, version);
   }
 }
