@@ -16,3 +16,13 @@ export { parseQuantity, compareQuantities, type Quantity } from './release/quant
 export * from './strategy/strategy-document.types';
 export * from './strategy/strategy-document';
 export { parseDuration, resolveIntOrPercent } from './strategy/strategy-fields';
+export * from './deployment/deployment.types';
+export * from './deployment/command.types';
+export * from './deployment/observation.types';
+export * from './deployment/effect.types';
+export * from './deployment/topology';
+export { canApply } from './deployment/command-rules';
+export { decide, initialDeploymentState, captureBaseline, detectFailure } from './deployment/decide';
+export { plan, type DeploymentPlan, type PlanStep, type PlanWait } from './deployment/plan';
+export { canaryReplicas } from './strategies/canary/canary.machine';
+export { describePodProgress } from './strategies/shared/pod-failures';

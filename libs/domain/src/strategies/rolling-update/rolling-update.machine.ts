@@ -1,0 +1,70 @@
+// RollingUpdate: one Deployment `<app>`; Kubernetes' own controller replaces the pods within maxSurge /
+// maxUnavailable. Cutover sets the parameters, follows progress, and pauses/resumes through spec.paused.
+import type { Verdict } from '../../deployment/command.types';
+import type { DeploymentContext, DeploymentState, RollingRollout } from '../../deployment/deployment.types';
+import type { WorkloadUpdateStrategy } from '../../deployment/effect.types';
+import { baseSelector, names } from '../../deployment/topology';
+import type { DirectTopology, StrategyMachine } from '../shared/machine.types';
+import { deadlinePassed } from '../shared/restore';
+import { effect, emit, setPhase, type Tick } from '../shared/tick';
+import { ensureNewWorkload, isSettled, retireBaseline } from '../shared/workloads';
+
+export function rollingParams(ctx: DeploymentContext): WorkloadUpdateStrategy {
+  const s = ctx.strategy;
+  if (s.type !== 'RollingUpdate') return { type: 'RollingUpdate', maxSurge: '25%', maxUnavailable: '25%', minReadySeconds: 0, progressDeadlineSeconds: s.progressDeadlineSeconds };
+  return { type: 'RollingUpdate', maxSurge: s.maxSurge, maxUnavailable: s.maxUnavailable, minReadySeconds: s.minReadySeconds, progressDeadlineSeconds: s.progressDeadlineSeconds };
+}
+
+function rollout(t: Tick): RollingRollout | null {
+  return t.state.rollout?.kind === 'rolling' ? t.state.rollout : null;
+}
+
+export const rollingUpdateMachine: StrategyMachine = {
+  type: 'RollingUpdate',
+
+  comparable: (state: DeploymentState) => (state.baseline?.workloads ?? []).some((w) => w.name === names.primary(state.ctx.app)),
+
+  preflight: () => null,
+
+  direct: (ctx): DirectTopology => ({
+    workloads: [{ name: names.primary(ctx.app), role: 'primary', updateStrategy: rollingParams(ctx) }],
+    services: [{ kind: 'ensureService', name: names.primary(ctx.app), selector: baseSelector(ctx) }],
+    traffic: [],
+  }),
+
+  start(t) {
+    const { ctx } = t.state;
+    t.state.rollout = { kind: 'rolling', stage: 'rolling', since: t.now };
+    emit(t, 'StepStarted', `Rolling ${names.primary(ctx.app)} to ${ctx.release}`, { step: 'rolling' });
+    ensureNewWorkload(t, names.primary(ctx.app), 'primary', ctx.replicas, rollingParams(ctx));
+    effect(t, { kind: 'ensureService', name: names.primary(ctx.app), selector: baseSelector(ctx) });
+  },
+
+  advance(t) {
+    const r = rollout(t);
+    if (!r || r.stage !== 'rolling') return;
+    const { ctx } = t.state;
+    const name = names.primary(ctx.app);
+    if (!isSettled(t.obs.workloads[name], ctx.release, ctx.replicas)) {
+      // Kubernetes reports ProgressDeadlineExceeded itself (see failure detection); this is the backstop.
+      deadlinePassed(t, r.since, name);
+      return;
+    }
+    retireBaseline(t, [name]);
+    r.stage = 'done';
+    setPhase(t, 'Succeeded', null, `${ctx.release} serves with ${ctx.replicas} replica(s)`);
+  },
+
+  canPromote: (): Verdict => ({ ok: false, reason: 'a RollingUpdate deployment has no steps to promote' }),
+  promote: () => undefined,
+  retryCheck: () => undefined,
+
+  onUserPause(t, paused) {
+    const r = rollout(t);
+    if (!r || r.stage !== 'rolling') return;
+    const { ctx } = t.state;
+    ensureNewWorkload(t, names.primary(ctx.app), 'primary', ctx.replicas, rollingParams(ctx), paused);
+    // A paused Deployment does not count toward its deadline in Kubernetes either.
+    if (!paused) r.since = t.now;
+  },
+};
