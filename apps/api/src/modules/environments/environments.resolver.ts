@@ -2,7 +2,7 @@ import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
 import type { RequestContext } from '@cutover/domain';
 import { AuditAction, Roles } from '../../common/auth/auth.decorators';
 import { Ctx } from '../../common/context/ctx.decorator';
-import { PageQuery } from '../../common/pagination/page-query.dto';
+import { AppPageArgs } from '../apps/dto/app-page.args';
 import { CreateEnvironmentDto, UpdateEnvironmentDto } from './dto/environment.dto';
 import { EnvironmentsService } from './environments.service';
 import { EnvironmentModel, EnvironmentPage } from './models/environment.model';
@@ -39,7 +39,7 @@ export class EnvironmentsResolver {
   }
 
   @Query(() => EnvironmentPage)
-  environments(@Args('app') app: string, @Args() page: PageQuery): Promise<EnvironmentPage> {
+  environments(@Args() { app, ...page }: AppPageArgs): Promise<EnvironmentPage> {
     return this.environmentsService.list(app, page);
   }
 

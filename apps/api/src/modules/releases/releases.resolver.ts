@@ -2,7 +2,7 @@ import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
 import type { RequestContext } from '@cutover/domain';
 import { AuditAction, Roles } from '../../common/auth/auth.decorators';
 import { Ctx } from '../../common/context/ctx.decorator';
-import { PageQuery } from '../../common/pagination/page-query.dto';
+import { AppPageArgs } from '../apps/dto/app-page.args';
 import { CreateReleaseInput } from './dto/create-release.dto';
 import { ReleaseModel, ReleasePage } from './models/release.model';
 import { ReleasesService } from './releases.service';
@@ -20,7 +20,7 @@ export class ReleasesResolver {
   }
 
   @Query(() => ReleasePage, { description: 'Newest first.' })
-  releases(@Args('app') app: string, @Args() page: PageQuery): Promise<ReleasePage> {
+  releases(@Args() { app, ...page }: AppPageArgs): Promise<ReleasePage> {
     return this.releasesService.list(app, page);
   }
 
