@@ -21,7 +21,10 @@ export function canApply(state: DeploymentState, command: CommandIntent): Verdic
       if (!active) return refuse(state, 'only an active deployment can be promoted');
       if (phase === 'Paused' && pauseReason === 'UserPaused') return refuse(state, 'resume it first');
       if (state.rollout === null) return refuse(state, 'its rollout has not started yet');
-      return machineFor(state.ctx.strategy.type).canPromote(state, command.full === true);
+    {
+      const verdict = machineFor(state.ctx.strategy.type).canPromote(state, command.full === true);
+      return verdict.ok ? verdict : refuse(state, verdict.reason);
+    }
     case 'pause':
       return phase === 'Progressing' ? { ok: true } : refuse(state, 'only a progressing deployment can be paused');
     case 'resume':

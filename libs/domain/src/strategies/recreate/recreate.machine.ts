@@ -42,7 +42,11 @@ export const recreateMachine: StrategyMachine = {
     const r: RecreateRollout = { kind: 'recreate', stage: 'scaleDown', since: t.now, downtimeStartedAt: t.now };
     t.state.rollout = r;
     emit(t, 'StepStarted', `Scaling ${t.state.ctx.previousRelease ?? 'the old version'} to zero before starting ${t.state.ctx.release}`, { step: 'scaleDown' });
-    for (const w of t.state.baseline?.workloads ?? []) scaleWorkload(t, w.name, 0, 'Recreate stops the old version first');
+    for (const w of t.state.baseline?.workloads ?? []) {
+      scaleWorkload(t, w.name, 0, 'Recreate stops the old version first');
+      // Changed by this deployment: a rollback from here must wait for it to serve again.
+      if (!t.state.touched.includes(w.name)) t.state.touched.push(w.name);
+    }
   },
 
   advance(t) {

@@ -74,6 +74,8 @@ export function advanceRestore(t: Tick): void {
   const s = t.state;
   const baseline = s.baseline ?? { workloads: [], services: [] };
   const kept = baseline.workloads.map((w) => w.name);
+  // The observation of the tick that began the restore predates its effects.
+  if (s.restoreSince !== null && t.now <= s.restoreSince) return;
   const back =
     baseline.workloads.every((w) => isSettled(t.obs.workloads[w.name], w.release, w.replicas)) &&
     s.touched.filter((n) => !kept.includes(n)).every((n) => (t.obs.workloads[n]?.specReplicas ?? 0) === 0);

@@ -55,6 +55,8 @@ export interface DriveOptions {
   commands?: (state: DeploymentState, i: number) => Command[];
   /** Pods each workload gains per tick (default: all at once). */
   pods?: (i: number) => number;
+  /** Jobs and checks finish on each tick (default true). */
+  finishJobs?: boolean;
   /** Called after each decision is applied (for invariants). */
   check?: (decision: Decision, cluster: FakeCluster, observation: ReturnType<FakeCluster['observe']>) => void;
   start?: DeploymentState;
@@ -79,7 +81,7 @@ export function drive(ctx: DeploymentContext, cluster: FakeCluster, options: Dri
     decisions.push(decision);
     state = decision.state;
     if (isTerminal(state.phase)) break;
-    cluster.progress(options.pods?.(i) ?? Number.MAX_SAFE_INTEGER);
+    cluster.progress(options.pods?.(i) ?? Number.MAX_SAFE_INTEGER, options.finishJobs ?? true);
     now += stepMs;
   }
   return { state, decisions, now };

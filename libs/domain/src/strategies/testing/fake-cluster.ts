@@ -15,6 +15,8 @@ interface FakeWorkload {
   ready: number;
   oldRelease: string | null;
   oldPods: number;
+  /** Pods being deleted after a scale-down (still listed, not counted in status). */
+  terminating: number;
   generation: number;
   observedGeneration: number;
 }
@@ -41,7 +43,7 @@ export class FakeCluster {
 
   /** A release already serving, as a previous deployment would have left it. */
   seedWorkload(name: string, role: string, release: string, replicas: number): this {
-    this.workloads.set(name, { name, role, release, spec: replicas, paused: false, ready: replicas, oldRelease: null, oldPods: 0, generation: 1, observedGeneration: 1 });
+    this.workloads.set(name, { name, role, release, spec: replicas, paused: false, ready: replicas, oldRelease: null, oldPods: 0, terminating: 0, generation: 1, observedGeneration: 1 });
     return this;
   }
 
@@ -57,7 +59,7 @@ export class FakeCluster {
         case 'ensureWorkload': {
           const w = this.workloads.get(e.name);
           if (!w) {
-            this.workloads.set(e.name, { name: e.name, role: e.role, release: e.release, spec: e.replicas, paused: e.paused, ready: 0, oldRelease: null, oldPods: 0, generation: 1, observedGeneration: 0 });
+            this.workloads.set(e.name, { name: e.name, role: e.role, release: e.release, spec: e.replicas, paused: e.paused, ready: 0, oldRelease: null, oldPods: 0, terminating: 0, generation: 1, observedGeneration: 0 });
             break;
           }
           if (w.release !== e.release) {
@@ -68,6 +70,7 @@ export class FakeCluster {
             w.generation += 1;
           }
           if (w.spec !== e.replicas || w.paused !== e.paused) w.generation += 1;
+          this.shrink(w, e.replicas);
           w.spec = e.replicas;
           w.paused = e.paused;
           w.role = e.role;
@@ -76,6 +79,7 @@ export class FakeCluster {
         case 'scaleWorkload': {
           const w = this.workloads.get(e.name);
           if (w && w.spec !== e.replicas) {
+            this.shrink(w, e.replicas);
             w.spec = e.replicas;
             w.generation += 1;
           }
@@ -99,12 +103,20 @@ export class FakeCluster {
     }
   }
 
+  private shrink(w: FakeWorkload, replicas: number): void {
+    if (w.ready > replicas) {
+      w.terminating += w.ready - replicas;
+      w.ready = replicas;
+    }
+  }
+
   /** Moves every workload up to `pods` pods toward its spec, and finishes jobs and checks. */
   progress(pods = Number.MAX_SAFE_INTEGER, finishJobs = true): void {
     for (const w of this.workloads.values()) {
       w.observedGeneration = w.generation;
       if (w.paused) continue;
       w.oldPods = Math.max(0, w.oldPods - pods);
+      w.terminating = Math.max(0, w.terminating - pods);
       if (w.oldPods === 0) w.oldRelease = null;
       const works = this.options.broken?.[w.release] === undefined;
       w.ready = works ? Math.min(w.spec, w.ready + pods) : 0;
@@ -141,6 +153,7 @@ export class FakeCluster {
       };
       for (let i = 0; i < w.spec; i++) pods.push(this.pod(w, w.release, i, i < ready));
       for (let i = 0; i < w.oldPods; i++) pods.push(this.pod(w, w.oldRelease ?? 'old', i, true));
+      for (let i = 0; i < w.terminating; i++) pods.push({ ...this.pod(w, w.release, w.spec + i, false), terminating: true });
     }
     const services = Object.fromEntries([...this.services].map(([name, selector]) => [name, { name, selector }]));
     const jobs = Object.fromEntries(
