@@ -1,4 +1,9 @@
-// The Kubernetes API simulator: embeddable in tests (startKubeSim, once the server lands) and run by apps/kube-sim.
+// The Kubernetes API simulator: embeddable in tests (startKubeSim) and run by apps/kube-sim.
+export { startKubeSim } from './kube-sim';
+export type { KubeSim, KubeSimFaults, KubeSimOptions } from './kube-sim';
+export { renderKubeconfig } from './kubeconfig';
+export type { FailureRule, FaultSpec, FaultState } from './server/faults';
+export { ApiServer } from './server/api-server';
 export * from './store/store.types';
 export * from './store/api-error';
 export { MemoryStore, kubeTime, randomSuffix } from './store/memory-store';

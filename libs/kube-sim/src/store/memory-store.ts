@@ -66,7 +66,7 @@ export class MemoryStore implements ObjectStore {
   private readonly listeners = new Set<(e: HistoryEntry) => void>();
   private readonly queue: HistoryEntry[] = [];
   private dispatching = false;
-  private readonly now: () => number;
+  private now: () => number;
   private readonly strategies: StrategyLookup;
   private readonly admissionCtx: AdmissionContext;
 
@@ -79,6 +79,11 @@ export class MemoryStore implements ObjectStore {
       listShared: (r) => this.listShared(r),
     };
     if (opts.bootstrap ?? true) this.bootstrap();
+  }
+
+  /** Use another clock from now on (the controllers' simulated clock, so timestamps agree under a time scale). */
+  setClock(now: () => number): void {
+    this.now = now;
   }
 
   // ---- reads ------------------------------------------------------------------------------------------------------
