@@ -26,3 +26,4 @@ export * from './crypto/api-token';
 export * from './repositories/application.repository';
 export * from './repositories/environment.repository';
 export * from './repositories/release.repository';
+export * from './repositories/cluster.repository';

@@ -1,0 +1,154 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { DomainError, type FieldError, type RequestContext } from '@cutover/domain';
+import { type ClusterCredentials, checkCluster, isHttpUrl, parseKubeconfig } from '@cutover/k8s';
+import { AuditRepository, type ClusterRecord, ClusterRepository, SecretBox, TransactionRunner, isUniqueViolation } from '@cutover/persistence';
+import { auditEntry } from '../../common/audit/audit-entry';
+import { type PageQuery, limitOf } from '../../common/pagination/page-query.dto';
+import { decodeCursor, mapPage, toPage } from '../../common/pagination/pagination';
+import type { RegisterClusterDto } from './dto/register-cluster.dto';
+import type { ClusterCheckModel, ClusterModel, ClusterPage } from './models/cluster.model';
+
+const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
+
+export function toClusterModel(cluster: ClusterRecord): ClusterModel {
+  return {
+    name: cluster.name,
+    server: cluster.server,
+    authKind: cluster.authKind,
+    labels: cluster.labels,
+    lastCheck:
+      cluster.lastCheckAt && cluster.lastCheckOk !== null ? { at: cluster.lastCheckAt, ok: cluster.lastCheckOk, info: cluster.lastCheckInfo ?? '' } : null,
+    createdAt: cluster.createdAt,
+    updatedAt: cluster.updatedAt,
+  };
+}
+
+function validateLabels(labels: Record<string, unknown> | undefined): { labels: Record<string, string>; errors: FieldError[] } {
+  const errors: FieldError[] = [];
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(labels ?? {})) {
+    if (!LABEL_KEY.test(key)) errors.push({ path: `labels.${key}`, rule: 'labelKey', message: 'label keys are [prefix/]name, as Kubernetes label keys' });
+    if (typeof value !== 'string' || !LABEL_VALUE.test(value)) {
+      errors.push({ path: `labels.${key}`, rule: 'labelValue', message: 'label values are strings of up to 63 letters, digits, -, _ or .' });
+    } else out[key] = value;
+  }
+  return { labels: out, errors };
+}
+
+/** The one form of credentials the input gives, with the server it reaches; every broken rule named. */
+export function credentialsFromInput(input: RegisterClusterDto): { credentials: ClusterCredentials; server: string; labels: Record<string, string> } {
+  const { labels, errors } = validateLabels(input.labels);
+  const tokenForm = input.server !== undefined || input.token !== undefined || input.caData !== undefined || input.insecureSkipTlsVerify !== undefined;
+  let credentials: ClusterCredentials | undefined;
+  let server = '';
+  if (input.kubeconfig !== undefined && tokenForm) {
+    errors.push({ path: 'kubeconfig', rule: 'oneOf', message: 'give either kubeconfig, or server and token, not both' });
+  } else if (input.kubeconfig !== undefined) {
+    const parsed = parseKubeconfig(input.kubeconfig);
+    if (parsed.ok) {
+      credentials = { kind: 'kubeconfig', kubeconfig: input.kubeconfig };
+      server = parsed.value.server;
+    } else errors.push(...parsed.errors);
+  } else if (!tokenForm) {
+    errors.push({ path: 'kubeconfig', rule: 'oneOf', message: 'give either kubeconfig, or server and token' });
+  } else {
+    if (!input.server) errors.push({ path: 'server', rule: 'required', message: 'server is required with token' });
+    else if (!isHttpUrl(input.server)) errors.push({ path: 'server', rule: 'url', message: 'server must be an https:// (or http://) URL' });
+    else if (input.server.startsWith('http:') && input.insecureSkipTlsVerify !== true) {
+      errors.push({ path: 'server', rule: 'plainHttp', message: 'a plain http:// server needs insecureSkipTlsVerify: true' });
+    }
+    if (!input.token) errors.push({ path: 'token', rule: 'required', message: 'token is required with server' });
+    if (input.caData !== undefined && !/^[A-Za-z0-9+/=\s]+$/.test(input.caData)) errors.push({ path: 'caData', rule: 'base64', message: 'caData must be base64' });
+    if (input.server && input.token) {
+      server = input.server;
+      credentials = {
+        kind: 'token',
+        server: input.server,
+        token: input.token,
+        ...(input.caData ? { caData: input.caData } : {}),
+        ...(input.insecureSkipTlsVerify !== undefined ? { insecureSkipTlsVerify: input.insecureSkipTlsVerify } : {}),
+      };
+    }
+  }
+  if (errors.length > 0 || !credentials) throw DomainError.validation(errors);
+  return { credentials, server, labels };
+}
+
+const aadFor = (clusterId: string) => `cluster:${clusterId}`;
+
+@Injectable()
+export class ClustersService {
+  constructor(
+    private readonly tx: TransactionRunner,
+    private readonly clusters: ClusterRepository,
+    private readonly audit: AuditRepository,
+    private readonly box: SecretBox,
+  ) {}
+
+  async register(ctx: RequestContext, input: RegisterClusterDto): Promise<ClusterModel> {
+    const { credentials, server, labels } = credentialsFromInput(input);
+    const id = randomUUID();
+    try {
+      return await this.tx.run(async (tx) => {
+        const cluster = await this.clusters.create(tx, {
+          id,
+          name: input.name,
+          server,
+          authKind: credentials.kind,
+          credentials: this.box.sealJson(credentials, aadFor(id)),
+          labels,
+        });
+        // digestInput drops kubeconfig/token/caData values before hashing.
+        await this.audit.append(tx, auditEntry(ctx, { action: 'cluster.register', resourceType: 'cluster', resourceId: cluster.name, input }));
+        return toClusterModel(cluster);
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw DomainError.conflict(`Cluster "${input.name}" already exists.`, { name: input.name });
+      throw error;
+    }
+  }
+
+  async list(query: PageQuery): Promise<ClusterPage> {
+    const limit = limitOf(query);
+    const after = decodeCursor(query.cursor, ['name'] as const);
+    const rows = await this.clusters.list(limit + 1, after?.name);
+    return mapPage(toPage(rows, limit, (last) => ({ name: last.name })), toClusterModel);
+  }
+
+  async get(name: string): Promise<ClusterModel> {
+    const cluster = await this.clusters.findByName(name);
+    if (!cluster) throw DomainError.notFound('cluster', name);
+    return toClusterModel(cluster);
+  }
+
+  async delete(ctx: RequestContext, name: string): Promise<void> {
+    await this.tx.run(async (tx) => {
+      const result = await this.clusters.delete(tx, name);
+      if (!result.deleted && result.reason === 'not-found') throw DomainError.notFound('cluster', name);
+      if (!result.deleted) {
+        throw DomainError.conflict(`Cluster "${name}" is used by ${result.environments} environment(s); delete or move them first.`, {
+          environments: result.environments,
+        });
+      }
+      await this.audit.append(tx, auditEntry(ctx, { action: 'cluster.delete', resourceType: 'cluster', resourceId: name }));
+    });
+  }
+
+  async check(ctx: RequestContext, name: string): Promise<ClusterCheckModel> {
+    const found = await this.clusters.findSealedCredentials(name);
+    if (!found) throw DomainError.notFound('cluster', name);
+    const credentials = this.box.openJson<ClusterCredentials>(found.credentials, aadFor(found.cluster.id));
+    const result = await checkCluster(credentials);
+    const checkedAt = new Date();
+    await this.tx.run(async (tx) => {
+      await this.clusters.recordCheck(tx, found.cluster.id, { at: checkedAt, ok: result.ok, info: result.ok ? result.version : result.reason });
+      await this.audit.append(
+        tx,
+        auditEntry(ctx, { action: 'cluster.check', resourceType: 'cluster', resourceId: name, outcome: 'success', reason: result.ok ? `ok ${result.version}` : result.reason }),
+      );
+    });
+    return result.ok ? { ok: true, version: result.version, checkedAt } : { ok: false, reason: result.reason, checkedAt };
+  }
+}
