@@ -1,0 +1,108 @@
+// The producer every process uses to wake a deployment. Single flight: the job id IS the deployment id, so a
+// deployment has at most one waiting/delayed/active job. A wake that arrives while that job runs is remembered in a
+// small Redis key and honoured when the job completes (see DeploymentQueue.afterJob and docs/adr/0005).
+import { Queue, type JobsOptions } from 'bullmq';
+import Redis from 'ioredis';
+import { DEPLOYMENTS_QUEUE, JOB_NAMES, type JobOf } from './jobs.types';
+
+export interface QueueConnectionOptions {
+  redisUrl: string;
+  /** BullMQ prefix (CUTOVER_QUEUE_PREFIX): one per installation or test run. */
+  prefix: string;
+}
+
+/** Keep the "wake me" memo a while after it is due, so a crashed worker's memo still counts when the reconciler looks. */
+const MEMO_GRACE_MS = 120_000;
+
+// Keeps the earliest wake time: a later timer must never postpone an earlier wake.
+const SET_MIN_SCRIPT = `
+local cur = redis.call('GET', KEYS[1])
+if (not cur) or tonumber(ARGV[1]) < tonumber(cur) then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+end
+return 1`;
+
+export type WakeSource = 'command' | 'watch' | 'timer' | 'reconciler' | 'create';
+
+export interface WakeOptions {
+  /** Tick no earlier than this many ms from now (0 = as soon as possible). */
+  delayMs?: number;
+}
+
+export class DeploymentQueue {
+  readonly queue: Queue<JobOf<'deployment.tick'>['data'], unknown, string>;
+  readonly redis: Redis;
+  private readonly prefix: string;
+
+  constructor(options: QueueConnectionOptions) {
+    this.prefix = options.prefix;
+    this.redis = new Redis(options.redisUrl, { maxRetriesPerRequest: null, lazyConnect: false });
+    this.queue = new Queue(DEPLOYMENTS_QUEUE, { connection: this.redis, prefix: options.prefix });
+  }
+
+  /** BullMQ connection settings for a Worker on the same queue. */
+  get queuePrefix(): string {
+    return this.prefix;
+  }
+
+  private memoKey(deploymentId: string): string {
+    return `${this.prefix}:${DEPLOYMENTS_QUEUE}:wake:${deploymentId}`;
+  }
+
+  /**
+   * Ask for a tick of the deployment. Safe to call any number of times from anywhere (api, watches, timers):
+   * it never creates a second job, and an earlier wake always wins over a later one.
+   */
+  async wake(deploymentId: string, options: WakeOptions = {}): Promise<void> {
+    const delay = Math.max(0, Math.round(options.delayMs ?? 0));
+    const at = Date.now() + delay;
+    await this.remember(deploymentId, at);
+    await this.enqueue(deploymentId, delay);
+  }
+
+  /** Record that the deployment wants a tick at `at` (ms), without enqueuing: honoured by afterJob. */
+  async remember(deploymentId: string, at: number): Promise<void> {
+    const ttl = Math.max(0, at - Date.now()) + MEMO_GRACE_MS;
+    await this.redis.eval(SET_MIN_SCRIPT, 1, this.memoKey(deploymentId), String(at), String(ttl));
+  }
+
+  /** The processor calls this as a job starts: the tick about to run satisfies every wake asked for until now. */
+  async clearMemo(deploymentId: string): Promise<void> {
+    await this.redis.del(this.memoKey(deploymentId));
+  }
+
+  /** After a job ended (its id is free again): turn a remembered wake into the next job. */
+  async afterJob(deploymentId: string): Promise<void> {
+    const raw = await this.redis.getdel(this.memoKey(deploymentId));
+    if (raw === null) return;
+    await this.enqueue(deploymentId, Math.max(0, Number(raw) - Date.now()));
+  }
+
+  /** True when the deployment has a job waiting, delayed or running. */
+  async hasJob(deploymentId: string): Promise<boolean> {
+    const state = await this.queue.getJobState(deploymentId);
+    return state === 'waiting' || state === 'delayed' || state === 'active' || state === 'prioritized' || state === 'waiting-children';
+  }
+
+  async close(): Promise<void> {
+    await this.queue.close();
+    this.redis.disconnect();
+  }
+
+  private async enqueue(deploymentId: string, delay: number): Promise<void> {
+    const opts: JobsOptions = { jobId: deploymentId, delay, removeOnComplete: true, removeOnFail: true, attempts: 1 };
+    const job = await this.queue.add(JOB_NAMES.deploymentTick, { deploymentId }, opts);
+    // Same id already queued: bring a later delayed job forward (a watch event must not wait for a pause timer).
+    const dueAt = job.timestamp + (job.delay ?? 0);
+    const wantedAt = Date.now() + delay;
+    if (dueAt <= wantedAt + 5) return;
+    try {
+      const state = await job.getState();
+      if (state !== 'delayed') return;
+      if (delay === 0) await job.promote();
+      else await job.changeDelay(delay);
+    } catch {
+      // The job moved on (started or finished) meanwhile: the memo written by wake() covers it.
+    }
+  }
+}
