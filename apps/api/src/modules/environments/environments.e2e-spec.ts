@@ -49,8 +49,8 @@ describe('environments (REST + GraphQL)', () => {
   });
 
   it('names each bad field: unknown cluster, namespace, replicas, service ports, strategy', async () => {
-    const before = await db.auditEntry.count();
-    const missingCluster = await request(api.server).post(base).set(as(admin)).send({ name: 'prod', cluster: 'nowhere', namespace: 'store', replicas: 1 }).expect(422);
+    const requestId = `env-bad-${Date.now()}`;
+    const missingCluster = await request(api.server).post(base).set(as(admin)).set('x-request-id', requestId).send({ name: 'prod', cluster: 'nowhere', namespace: 'store', replicas: 1 }).expect(422);
     expect(missingCluster.body.errors).toEqual([expect.objectContaining({ path: 'cluster', rule: 'cluster-exists' })]);
 
     const bad = await request(api.server)
@@ -66,8 +66,9 @@ describe('environments (REST + GraphQL)', () => {
       .send({ name: 'prod', cluster: 'env-e2e', namespace: 'store', replicas: 1, strategy: { type: 'Sideways' } })
       .expect(422);
     expect(strategy.body.errors).toEqual([expect.objectContaining({ path: 'strategy.type' })]);
-    expect(await db.environment.count({ where: { name: 'prod' } })).toBe(0);
-    expect(await db.auditEntry.count()).toBe(before);
+    const store = await db.application.findUniqueOrThrow({ where: { name: 'store' } });
+    expect(await db.environment.count({ where: { applicationId: store.id, name: 'prod' } })).toBe(0);
+    expect(await db.auditEntry.count({ where: { requestId } })).toBe(0);
   });
 
   it('patches replicas, strategy and service; refuses changing name, cluster or namespace', async () => {

@@ -48,7 +48,7 @@ describe('releases (REST + GraphQL)', () => {
     viewer = await api.token('viewer');
     db = createTestPrisma();
     await request(api.server).post('/v1/apps').set(as(admin)).send({ name: 'shop' }).expect(201);
-    await request(api.server).post('/v1/apps').set(as(admin)).send({ name: 'other' }).expect(201);
+    await request(api.server).post('/v1/apps').set(as(admin)).send({ name: 'not-shop' }).expect(201);
   });
   afterAll(async () => {
     await db.$disconnect();
@@ -78,23 +78,25 @@ describe('releases (REST + GraphQL)', () => {
   });
 
   it('refuses the same version twice (409) and writes nothing more', async () => {
-    const before = await db.auditEntry.count({ where: { action: 'release.create' } });
-    const res = await post(deployer, 'shop', { version: '1.4.0', image: 'nginx:1' }).expect(409);
+    const requestId = `rel-dup-${Date.now()}`;
+    const res = await post(deployer, 'shop', { version: '1.4.0', image: 'nginx:1' }).set('x-request-id', requestId).expect(409);
     expect(res.body).toMatchObject({ code: 'CONFLICT', status: 409 });
-    expect(await db.release.count({ where: { version: '1.4.0' } })).toBe(1);
-    expect(await db.auditEntry.count({ where: { action: 'release.create' } })).toBe(before);
+    const shop = await db.application.findUniqueOrThrow({ where: { name: 'shop' } });
+    expect(await db.release.count({ where: { applicationId: shop.id, version: '1.4.0' } })).toBe(1);
+    expect(await db.auditEntry.count({ where: { requestId } })).toBe(0);
   });
 
   it('refuses an init container named like an app container (422 naming that path), writing nothing', async () => {
-    const before = await db.auditEntry.count();
     const body = structuredClone(fullRelease);
     body.version = '1.5.0';
     body.podSpec.initContainers[1].name = 'web';
-    const res = await post(deployer, 'shop', body).expect(422);
+    const requestId = `rel-clash-${Date.now()}`;
+    const res = await post(deployer, 'shop', body).set('x-request-id', requestId).expect(422);
+    expect(res.body.requestId).toBe(requestId);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(res.body.errors).toEqual([expect.objectContaining({ path: 'podSpec.initContainers[1].name', rule: 'unique' })]);
     expect(await db.release.count({ where: { version: '1.5.0' } })).toBe(0);
-    expect(await db.auditEntry.count()).toBe(before);
+    expect(await db.auditEntry.count({ where: { requestId } })).toBe(0);
   });
 
   it('lists every broken rule with its path', async () => {
@@ -136,10 +138,10 @@ describe('releases (REST + GraphQL)', () => {
   });
 
   it('keeps deployers to their apps and viewers to reading', async () => {
-    await post(deployer, 'other', { version: '1', image: 'x:1' }).expect(403);
+    await post(deployer, 'not-shop', { version: '1', image: 'x:1' }).expect(403);
     await post(viewer, 'shop', { version: '9', image: 'x:1' }).expect(403);
-    await post(admin, 'other', { version: '1', image: 'x:1' }).expect(201);
-    await post(admin, 'missing', { version: '1', image: 'x:1' }).expect(404);
+    await post(admin, 'not-shop', { version: '1', image: 'x:1' }).expect(201);
+    await post(admin, 'no-such-app', { version: '1', image: 'x:1' }).expect(404);
   });
 
   it('numbers concurrent releases without gaps or duplicates', async () => {
@@ -171,13 +173,14 @@ describe('releases (REST + GraphQL)', () => {
   it('GraphQL createRelease, releases and release share the rules and codes', async () => {
     const gql = (token: string, query: string, variables: Record<string, unknown> = {}) =>
       request(api.server).post('/graphql').set(as(token)).send({ query, variables });
-    const mutation = 'mutation($app: String!, $input: CreateReleaseInput!) { createRelease(app: $app, input: $input) { version seq digest spec } }';
+    const mutation = 'mutation($app: String!, $input: CreateReleaseInput!) { createRelease(app: $app, input: $input) { id version seq digest spec } }';
 
     const { podLabels: _labels, ...body } = fullRelease;
     const created = await gql(deployer, mutation, { app: 'shop', input: { ...body, version: '3.0.0' } }).expect(200);
     expect(created.body.errors).toBeUndefined();
     expect(created.body.data.createRelease.spec.podSpec.initContainers).toHaveLength(2);
-    expect(await db.auditEntry.count({ where: { action: 'release.create', interface: 'graphql' } })).toBe(1);
+    const audit = await db.auditEntry.findMany({ where: { action: 'release.create', resourceId: created.body.data.createRelease.id } });
+    expect(audit).toEqual([expect.objectContaining({ interface: 'graphql', outcome: 'success' })]);
 
     const bad = structuredClone(body);
     bad.podSpec.initContainers[0].name = 'web';
