@@ -310,30 +310,30 @@ export class DeploymentController {
   /**
    * UpdateStatus on a Deployment also persists its annotations (the revision), as the apiserver's status
    * strategy keeps only spec and labels. The store's status write ignores metadata, so annotations go first.
+   *
+   * Like the Go controller, the written object's new resourceVersion is not kept: a second write of the same
+   * Deployment within one sync conflicts and the sync is retried, which is why the real controller never
+   * publishes some intermediate states (it re-reads the replica sets on the retry).
    */
   writeStatus(d: KubeObject, status: DeploymentStatus): void {
     const ns = d.metadata.namespace;
     const stored = this.ctx.store.get(R.deployments, ns, d.metadata.name);
     if (!stored || stored.metadata.uid !== d.metadata.uid) return;
+    if (stored.metadata.resourceVersion !== d.metadata.resourceVersion) {
+      throw Object.assign(new Error(`Operation cannot be fulfilled on deployments.apps "${d.metadata.name}": the object has been modified; please apply your changes to the latest version and try again`), { code: 409 });
+    }
     const wantRev = d.metadata.annotations?.[RevisionAnnotation];
     if (wantRev !== undefined && stored.metadata.annotations?.[RevisionAnnotation] !== wantRev) {
-      const updated = this.ctx.store.mutate(R.deployments, ns, d.metadata.name, (o) => {
+      this.ctx.store.mutate(R.deployments, ns, d.metadata.name, (o) => {
         o.metadata.annotations = { ...(o.metadata.annotations ?? {}), [RevisionAnnotation]: wantRev };
+      });
+    }
+    if (!statusEqual(stored.status, status)) {
+      this.ctx.store.mutateStatus(R.deployments, ns, d.metadata.name, (o) => {
         o.status = status;
       });
-      if (updated && statusEqual(updated.status, status)) {
-        d.metadata = updated.metadata;
-        d.status = updated.status;
-        return;
-      }
     }
-    const updated = this.ctx.store.mutateStatus(R.deployments, ns, d.metadata.name, (o) => {
-      o.status = status;
-    });
-    if (updated) {
-      d.status = updated.status;
-      d.metadata.resourceVersion = updated.metadata.resourceVersion;
-    }
+    d.status = status;
   }
 
   /** Scale a replica set (and refresh its desired/max annotations); returns whether its size changed. */

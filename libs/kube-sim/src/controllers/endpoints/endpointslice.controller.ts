@@ -59,7 +59,7 @@ export class EndpointSliceController {
     const used = new Set<string>();
     for (const [gk, g] of desired) {
       const slice = existing.find((s) => !used.has(s.metadata.name) && stableStringify(s.ports ?? []) === gk)
-        ?? existing.find((s) => !used.has(s.metadata.name) && (s.endpoints ?? []).length === 0 && !desiredHasPorts(desired, s));
+        ?? existing.find((s) => !used.has(s.metadata.name) && ((s.endpoints as unknown[] | null) ?? []).length === 0 && !desiredHasPorts(desired, s));
       if (slice) {
         used.add(slice.metadata.name);
         this.updateSlice(slice, g.ports, g.endpoints);
@@ -82,7 +82,7 @@ export class EndpointSliceController {
   /** Keep existing endpoints in place (the API's order), append new ones. */
   private updateSlice(slice: KubeObject, ports: any[] | null, eps: Map<string, any>): void {
     const next: any[] = [];
-    for (const e of slice.endpoints ?? []) {
+    for (const e of (slice.endpoints as any[] | null) ?? []) {
       const d = eps.get(e.targetRef?.uid);
       if (d) {
         next.push(d);

@@ -32,6 +32,11 @@ export class TimerQueue {
     return { cancel: () => { entry.cancelled = true; } };
   }
 
+  /** Run fn after a wall-clock delay (controller retry back-off is not simulated time). */
+  afterReal(realDelayMs: number, fn: () => void): TimerHandle {
+    return this.after(realDelayMs * this.clock.timeScale, fn);
+  }
+
   get size(): number {
     return this.heap.length;
   }

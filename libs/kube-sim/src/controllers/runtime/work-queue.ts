@@ -48,7 +48,7 @@ export class WorkQueue {
       } catch (err) {
         // A conflict or a vanished object: retry shortly, as client-go's rate-limited requeue does.
         if (!isBenign(err)) console.error(`[kube-sim] ${this.name} sync ${key} failed`, err);
-        this.addAfter(key, 5);
+        this.timers.afterReal(5, () => this.add(key));
       }
     }
   }
