@@ -8,15 +8,20 @@ import { type DescribedError, describeError } from './problem.types';
 // Errors Apollo raises itself before any resolver runs: the client sent a bad document or bad variables.
 const requestErrorCodes = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'OPERATION_RESOLUTION_FAILURE', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_SUPPORTED', 'PERSISTED_QUERY_NOT_FOUND']);
 
+/** The error a resolver, guard, pipe or plugin threw, under Apollo's and graphql-js's wrappers. */
+export function rootCause(error: unknown): unknown {
+  let root = unwrapResolverError(error);
+  while (root instanceof GraphQLError && root.originalError) root = root.originalError;
+  return root;
+}
+
 function describeGraphqlError(formatted: GraphQLFormattedError, error: unknown): DescribedError {
-  const original = unwrapResolverError(error);
+  const root = rootCause(error);
   const apolloCode = formatted.extensions?.['code'];
-  if (original instanceof GraphQLError || original === undefined || original === error) {
-    if (typeof apolloCode === 'string' && requestErrorCodes.has(apolloCode)) {
-      return { code: 'BAD_REQUEST', status: 400, detail: formatted.message, errors: [], details: {}, unexpected: false };
-    }
+  if (root instanceof GraphQLError && typeof apolloCode === 'string' && requestErrorCodes.has(apolloCode)) {
+    return { code: 'BAD_REQUEST', status: 400, detail: formatted.message, errors: [], details: {}, unexpected: false };
   }
-  return describeError(original);
+  return describeError(root);
 }
 
 /**
@@ -44,9 +49,11 @@ export function graphqlErrorLogging(logger: Logger): ApolloServerPlugin<Context>
       return {
         async didEncounterErrors(rc: GraphQLRequestContext<Context>) {
           for (const error of rc.errors ?? []) {
-            const original = unwrapResolverError(error);
-            if (describeError(original).unexpected && !(original instanceof GraphQLError && !error.originalError)) {
-              logger.error({ err: original, requestId: rc.contextValue.req?.id, operation: rc.operationName }, 'unhandled GraphQL error');
+            const root = rootCause(error);
+            const apolloCode = error.extensions?.['code'];
+            const clientMistake = root instanceof GraphQLError && typeof apolloCode === 'string' && requestErrorCodes.has(apolloCode);
+            if (!clientMistake && describeError(root).unexpected) {
+              logger.error({ err: root, requestId: rc.contextValue.req?.id, operation: rc.operationName }, 'unhandled GraphQL error');
             }
           }
         },
