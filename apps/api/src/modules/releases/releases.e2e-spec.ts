@@ -170,6 +170,15 @@ describe('releases (REST + GraphQL)', () => {
     await request(api.server).get('/v1/apps/paged/releases/v9').set(as(viewer)).expect(404);
   });
 
+  it('reads back versions with build metadata ("+") by URL', async () => {
+    await request(api.server).post('/v1/apps').set(as(admin)).send({ name: 'plus' }).expect(201);
+    await post(admin, 'plus', { version: '1.0.0+build.7', image: 'x:1' }).expect(201);
+    const raw = await request(api.server).get('/v1/apps/plus/releases/1.0.0+build.7').set(as(viewer)).expect(200);
+    expect(raw.body.version).toBe('1.0.0+build.7');
+    const encoded = await request(api.server).get('/v1/apps/plus/releases/1.0.0%2Bbuild.7').set(as(viewer)).expect(200);
+    expect(encoded.body.id).toBe(raw.body.id);
+  });
+
   it('GraphQL createRelease, releases and release share the rules and codes', async () => {
     const gql = (token: string, query: string, variables: Record<string, unknown> = {}) =>
       request(api.server).post('/graphql').set(as(token)).send({ query, variables });
