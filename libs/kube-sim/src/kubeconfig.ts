@@ -1,5 +1,5 @@
 // The kubeconfig the simulator hands out: HTTPS on 127.0.0.1 with the simulator's CA, and a bearer token.
-import yaml from 'js-yaml';
+import { dump } from 'js-yaml';
 
 export interface KubeconfigParams {
   url: string;
@@ -13,7 +13,7 @@ export interface KubeconfigParams {
 
 export function renderKubeconfig(p: KubeconfigParams): string {
   const name = p.name ?? 'sandbox';
-  return yaml.dump({
+  return dump({
     apiVersion: 'v1',
     kind: 'Config',
     clusters: [{

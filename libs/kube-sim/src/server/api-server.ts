@@ -16,6 +16,7 @@ import { handleCreate, handleDelete, handleDeleteCollection, handleGet, handleLi
 import { handleLog, handleScale } from './subresources';
 import { openApiV3Doc, openApiV3Root } from './openapi';
 import { SIM_SERVER_CERT, SIM_SERVER_KEY } from './sim-tls';
+import { toTable, wantsTable } from './tables';
 import { serveWatch } from './watch';
 
 export interface ApiServerOptions {
@@ -224,6 +225,9 @@ export class ApiServer {
       timeoutSeconds: timeout ? Number(timeout) : undefined,
       allowWatchBookmarks: q.get('allowWatchBookmarks') === 'true' || q.get('allowWatchBookmarks') === '1',
       sendInitialEvents: q.get('sendInitialEvents') === 'true',
+      transform: wantsTable(r.req)
+        ? (o, first) => toTable(r.def, [o], this.opts.store.clockNow(), q, { resourceVersion: o.metadata.resourceVersion }, first)
+        : undefined,
     }, {
       store: this.opts.store,
       faults: this.opts.faults,

@@ -35,8 +35,6 @@ export function apiGroupList(): unknown {
     const [g, v] = gv.split('/');
     groups.set(g, [...(groups.get(g) ?? []), v]);
   }
-  // autoscaling/v1 hosts the Scale kind of /scale subresources; kubectl's RESTMapper expects to find it.
-  groups.set('autoscaling', ['v1']);
   return {
     kind: 'APIGroupList',
     apiVersion: 'v1',
@@ -63,7 +61,6 @@ function storageVersionHash(r: ResourceDef): string {
 /** APIResourceList of one group version ('' group = /api/v1), or undefined when not served. */
 export function apiResourceList(group: string, version: string): unknown | undefined {
   const defs = RESOURCES.filter((r) => r.group === group && r.version === version);
-  if (group === 'autoscaling' && version === 'v1') return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: 'autoscaling/v1', resources: [] };
   if (!defs.length) return undefined;
   const resources: unknown[] = [];
   for (const r of defs) {

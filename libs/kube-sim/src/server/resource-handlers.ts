@@ -1,6 +1,6 @@
 // REST verbs on a resource: get, list, create, update, patch, delete, deletecollection (+ /status).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import yaml from 'js-yaml';
+import { load as loadYaml } from 'js-yaml';
 import { ApiError, badRequest, invalidGeneric, notFound, unsupportedMediaType } from '../store/api-error';
 import { isPlainObject } from '../store/json-utils';
 import type { MemoryStore } from '../store/memory-store';
@@ -12,6 +12,7 @@ import { applyJsonPatch, JsonPatchError } from './patch/json-patch';
 import { applyMergePatch } from './patch/merge-patch';
 import { applyStrategicMergePatch, StrategicPatchError } from './patch/strategic-merge-patch';
 import { dropFields, unknownFields } from './strict-fields';
+import { toTable, wantsTable } from './tables';
 
 export interface ResourceRequest {
   req: IncomingMessage;
@@ -42,10 +43,17 @@ export function listBody(def: ResourceDef, items: KubeObject[], meta: Record<str
 }
 
 export async function parseObjectBody(r: ResourceRequest): Promise<KubeObject> {
+  const ct = (r.req.headers['content-type'] ?? 'application/json').split(';')[0].trim().toLowerCase();
+  const isYaml = ct === 'application/yaml';
+  if (ct !== 'application/json' && !isYaml && ct !== '') {
+    // kubectl's imperative generators (create service/configmap, run, expose) send protobuf, which the simulator does not speak.
+    throw new ApiError(415, 'UnsupportedMediaType',
+      `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`, {});
+  }
   const text = (await readBody(r.req)).toString('utf8');
   let obj: unknown;
   try {
-    obj = JSON.parse(text);
+    obj = isYaml ? loadYaml(text) : JSON.parse(text);
   } catch (e) {
     throw badRequest(`the object provided is unrecognized (must be of type ${r.def.kind}): couldn't get version/kind; ${describeJsonError(text, e)}`);
   }
@@ -87,7 +95,8 @@ function checkNamespace(r: ResourceRequest, obj: KubeObject): void {
 export function handleGet(r: ResourceRequest): void {
   const o = r.store.getShared(r.def, r.namespace, r.name!);
   if (!o) throw notFound(r.def, r.name!);
-  sendJson(r.res, 200, o);
+  if (wantsTable(r.req)) sendJson(r.res, 200, toTable(r.def, [o], r.store.clockNow(), r.query, { resourceVersion: o.metadata.resourceVersion }));
+  else sendJson(r.res, 200, o);
 }
 
 export function handleList(r: ResourceRequest): void {
@@ -109,6 +118,10 @@ export function handleList(r: ResourceRequest): void {
   const meta: Record<string, unknown> = { resourceVersion: page.resourceVersion };
   if (page.continue) meta.continue = page.continue;
   if (page.remainingItemCount !== undefined) meta.remainingItemCount = page.remainingItemCount;
+  if (wantsTable(r.req)) {
+    sendJson(r.res, 200, toTable(r.def, page.items, r.store.clockNow(), r.query, meta));
+    return;
+  }
   const body = listBody(r.def, page.items, meta);
   r.res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Content-Length': Buffer.byteLength(body) });
   r.res.end(body);
@@ -137,7 +150,7 @@ export async function handleUpdate(r: ResourceRequest): Promise<void> {
 export function applyPatch(contentType: string, current: unknown, body: string): unknown {
   let patch: unknown;
   try {
-    patch = contentType === 'application/apply-patch+yaml' ? yaml.load(body) : JSON.parse(body);
+    patch = contentType === 'application/apply-patch+yaml' ? loadYaml(body) : JSON.parse(body);
   } catch (e) {
     throw badRequest(`error decoding patch: ${e instanceof Error ? e.message : String(e)}`);
   }

@@ -19,6 +19,8 @@ export interface WatchParams {
   timeoutSeconds?: number;
   allowWatchBookmarks: boolean;
   sendInitialEvents: boolean;
+  /** Re-shapes event objects (kubectl asks for Tables); `first` is true for the first object event of the stream. */
+  transform?: (o: KubeObject, first: boolean) => unknown;
 }
 
 export interface WatchConfig {
@@ -48,7 +50,13 @@ export function serveWatch(res: ServerResponse, p: WatchParams, cfg: WatchConfig
   const write = (line: string) => {
     if (!closed) res.write(line);
   };
+  let first = true;
   const send = (type: Out, object: unknown) => write(`${JSON.stringify({ type, object })}\n`);
+  const sendObject = (type: Out, o: KubeObject) => {
+    const shaped = p.transform ? p.transform(o, first) : o;
+    first = false;
+    send(type, shaped);
+  };
 
   const sendEntry = (e: HistoryEntry): void => {
     lastRv = e.rv;
@@ -65,8 +73,8 @@ export function serveWatch(res: ServerResponse, p: WatchParams, cfg: WatchConfig
       if (!now) return;
       type = e.type;
     }
-    if (type === e.type) write((e.line ??= `${JSON.stringify({ type: e.type, object: e.object })}\n`));
-    else send(type, e.object);
+    if (type === e.type && !p.transform) write((e.line ??= `${JSON.stringify({ type: e.type, object: e.object })}\n`));
+    else sendObject(type, e.object);
   };
 
   const bookmark = (initialEventsEnd = false) => {
@@ -97,7 +105,7 @@ export function serveWatch(res: ServerResponse, p: WatchParams, cfg: WatchConfig
     for (const e of replay) sendEntry(e);
   } else {
     for (const o of store.listShared(p.def, { namespace: p.def.namespaced ? p.namespace : undefined })) {
-      if (matches(o)) send('ADDED', o);
+      if (matches(o)) sendObject('ADDED', o);
     }
     lastRv = storeRv;
     if (p.sendInitialEvents) bookmark(true);

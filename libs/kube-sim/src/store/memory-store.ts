@@ -86,6 +86,11 @@ export class MemoryStore implements ObjectStore {
     this.now = now;
   }
 
+  /** The store's clock (ms): the time it stamps objects with. */
+  clockNow(): number {
+    return this.now();
+  }
+
   // ---- reads ------------------------------------------------------------------------------------------------------
 
   get(resource: ResourceKey, namespace: string | undefined, name: string): KubeObject | undefined {
