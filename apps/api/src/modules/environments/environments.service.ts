@@ -62,10 +62,15 @@ export class EnvironmentsService {
   }
 
   async create(ctx: RequestContext, appName: string, input: CreateEnvironmentDto): Promise<EnvironmentModel> {
-    const applicationId = await this.appId(appName);
+    await this.appId(appName);
     const strategy = parseStrategy(input.strategy ?? DEFAULT_STRATEGY);
     const service = toService(input.service);
     return this.tx.run(async (tx) => {
+      // Waits out a concurrent delete of the app (which locks it FOR UPDATE), then answers 404 instead of
+      // failing on a foreign key.
+      const app = await this.apps.lockByName(tx, appName, 'no-key-update');
+      if (!app) throw DomainError.notFound('app', appName);
+      const applicationId = app.id;
       const clusterId = await this.environments.clusterIdByName(tx, input.cluster);
       if (!clusterId) {
         throw DomainError.validation([{ path: 'cluster', rule: 'cluster-exists', message: `cluster "${input.cluster}" is not registered` }]);
