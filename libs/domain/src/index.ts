@@ -24,5 +24,6 @@ export * from './deployment/topology';
 export { canApply } from './deployment/command-rules';
 export { decide, initialDeploymentState, captureBaseline, detectFailure } from './deployment/decide';
 export { plan, type DeploymentPlan, type PlanStep, type PlanWait } from './deployment/plan';
+export { statusView, currentStepId, type DeploymentStatus, type SideStatus, type PodStatus } from './deployment/status';
 export { canaryReplicas } from './strategies/canary/canary.machine';
 export { describePodProgress } from './strategies/shared/pod-failures';

@@ -12,6 +12,7 @@ import type { Command, CommandOutcome } from './command.types';
 import { isTerminal, type Baseline, type DeploymentContext, type DeploymentState, type Failure } from './deployment.types';
 import type { Decision } from './effect.types';
 import type { Observation } from './observation.types';
+import { statusView } from './status';
 
 /** The state a deployment row starts with (phase Pending). */
 export function initialDeploymentState(ctx: DeploymentContext, now: number): DeploymentState {
@@ -29,6 +30,7 @@ export function initialDeploymentState(ctx: DeploymentContext, now: number): Dep
     restoreTarget: null,
     restoreSince: null,
     consumedCommandIds: [],
+    status: null,
   };
 }
 
@@ -126,6 +128,7 @@ export function decide(state: DeploymentState, observation: Observation, command
   if (t.state.phase === 'Pending') begin(t, machine);
   if (t.state.phase === 'Progressing' || t.state.phase === 'Paused') runRollout(t, machine);
   else if (t.state.phase === 'RollingBack') advanceRestore(t);
+  t.state.status = statusView(t.state, observation, now);
   return {
     state: t.state,
     effects: t.effects,

@@ -1,5 +1,6 @@
 // A deployment's durable machine state (Deployment.state JSON). Plain data only: it round-trips through JSON.
 import type { CanaryScale, StrategyDocument } from '../strategy/strategy-document.types';
+import type { DeploymentStatus } from './status';
 
 export type Phase =
   | 'Pending'
@@ -155,4 +156,6 @@ export interface DeploymentState {
   restoreTarget: 'RolledBack' | 'Aborted' | 'Superseded' | null;
   restoreSince: number | null;
   consumedCommandIds: string[];
+  /** What the last tick observed, shaped for the API (sides, traffic, Services, pods, current step). */
+  status: DeploymentStatus | null;
 }

@@ -13,6 +13,9 @@ export type PlanWait =
 
 export interface PlanStep {
   index: number;
+  /** Stable id of the step: scaleDown/up (Recreate), rolling, bringUp/prePromotion/awaitPromotion/switch/
+   * postPromotion/scaleDownDelay (BlueGreen), step-<n>/finish (Canary). `currentStepId` returns one of them. */
+  id: string;
   title: string;
   /**
    * Desired replicas per side after the step: `previous`/`new` (Recreate, RollingUpdate, BlueGreen) or
@@ -51,32 +54,32 @@ export function plan(doc: StrategyDocument, replicas: number): DeploymentPlan {
   let minimum = 0;
   switch (doc.type) {
     case 'Recreate':
-      steps.push({ title: 'Scale the previous release to zero', replicas: { previous: 0, new: 0 }, newTrafficPercent: 0, peakPods: N, wait: { type: 'podsGone' } });
-      steps.push({ title: 'Bring the new release up', replicas: { previous: 0, new: N }, newTrafficPercent: 100, peakPods: N, wait: { type: 'ready' } });
+      steps.push({ id: 'scaleDown', title: 'Scale the previous release to zero', replicas: { previous: 0, new: 0 }, newTrafficPercent: 0, peakPods: N, wait: { type: 'podsGone' } });
+      steps.push({ id: 'up', title: 'Bring the new release up', replicas: { previous: 0, new: N }, newTrafficPercent: 100, peakPods: N, wait: { type: 'ready' } });
       break;
     case 'RollingUpdate': {
       let surge = resolveIntOrPercent(doc.maxSurge, N, true);
       if (surge === 0 && resolveIntOrPercent(doc.maxUnavailable, N, false) === 0) surge = 1;
-      steps.push({ title: `Rolling update (maxSurge ${doc.maxSurge}, maxUnavailable ${doc.maxUnavailable})`, replicas: { previous: 0, new: N }, newTrafficPercent: 100, peakPods: N + surge, wait: { type: 'ready' } });
+      steps.push({ id: 'rolling', title: `Rolling update (maxSurge ${doc.maxSurge}, maxUnavailable ${doc.maxUnavailable})`, replicas: { previous: 0, new: N }, newTrafficPercent: 100, peakPods: N + surge, wait: { type: 'ready' } });
       minimum += doc.minReadySeconds;
       break;
     }
     case 'BlueGreen': {
       const preview = Math.min(doc.previewReplicaCount ?? N, N);
-      steps.push({ title: 'Bring the new colour up beside the previous one; preview Service → new colour', replicas: { previous: N, new: preview }, newTrafficPercent: 0, peakPods: N + preview, wait: { type: 'ready' } });
+      steps.push({ id: 'bringUp', title: 'Bring the new colour up beside the previous one; preview Service → new colour', replicas: { previous: N, new: preview }, newTrafficPercent: 0, peakPods: N + preview, wait: { type: 'ready' } });
       if (doc.prePromotionChecks.length > 0) {
-        steps.push({ title: 'Pre-promotion checks', replicas: { previous: N, new: preview }, newTrafficPercent: 0, peakPods: N + preview, wait: { type: 'checks', names: doc.prePromotionChecks.map((c) => c.name) } });
+        steps.push({ id: 'prePromotion', title: 'Pre-promotion checks', replicas: { previous: N, new: preview }, newTrafficPercent: 0, peakPods: N + preview, wait: { type: 'checks', names: doc.prePromotionChecks.map((c) => c.name) } });
         minimum += checkSeconds(doc.prePromotionChecks);
       }
       const auto = doc.autoPromotionEnabled ? doc.autoPromotionSeconds : null;
-      steps.push({ title: 'Await promotion', replicas: { previous: N, new: preview }, newTrafficPercent: 0, peakPods: N + preview, wait: { type: 'promote', autoAfterSeconds: auto } });
+      steps.push({ id: 'awaitPromotion', title: 'Await promotion', replicas: { previous: N, new: preview }, newTrafficPercent: 0, peakPods: N + preview, wait: { type: 'promote', autoAfterSeconds: auto } });
       minimum += auto ?? 0;
-      steps.push({ title: 'Switch the active Service to the new colour', replicas: { previous: N, new: N }, newTrafficPercent: 100, peakPods: 2 * N, wait: { type: 'ready' } });
+      steps.push({ id: 'switch', title: 'Switch the active Service to the new colour', replicas: { previous: N, new: N }, newTrafficPercent: 100, peakPods: 2 * N, wait: { type: 'ready' } });
       if (doc.postPromotionChecks.length > 0) {
-        steps.push({ title: 'Post-promotion checks', replicas: { previous: N, new: N }, newTrafficPercent: 100, peakPods: 2 * N, wait: { type: 'checks', names: doc.postPromotionChecks.map((c) => c.name) } });
+        steps.push({ id: 'postPromotion', title: 'Post-promotion checks', replicas: { previous: N, new: N }, newTrafficPercent: 100, peakPods: 2 * N, wait: { type: 'checks', names: doc.postPromotionChecks.map((c) => c.name) } });
         minimum += checkSeconds(doc.postPromotionChecks);
       }
-      steps.push({ title: `Keep the previous colour warm for ${doc.scaleDownDelaySeconds}s, then scale it to zero`, replicas: { previous: 0, new: N }, newTrafficPercent: 100, peakPods: 2 * N, wait: { type: 'duration', seconds: doc.scaleDownDelaySeconds } });
+      steps.push({ id: 'scaleDownDelay', title: `Keep the previous colour warm for ${doc.scaleDownDelaySeconds}s, then scale it to zero`, replicas: { previous: 0, new: N }, newTrafficPercent: 100, peakPods: 2 * N, wait: { type: 'duration', seconds: doc.scaleDownDelaySeconds } });
       minimum += doc.scaleDownDelaySeconds;
       break;
     }
@@ -91,22 +94,22 @@ export function plan(doc: StrategyDocument, replicas: number): DeploymentPlan {
           else scale = 'matchTrafficWeight' in step.setCanaryScale ? null : step.setCanaryScale;
           const pods = canaryReplicas(N, weight, scale);
           const title = 'setWeight' in step ? `Set weight ${step.setWeight}%` : `Set canary scale ${JSON.stringify(step.setCanaryScale)}`;
-          steps.push({ title, replicas: { stable: N, canary: pods }, newTrafficPercent: traffic(pods), peakPods: N + pods, wait: { type: 'ready' } });
+          steps.push({ id: `step-${steps.length + 1}`, title, replicas: { stable: N, canary: pods }, newTrafficPercent: traffic(pods), peakPods: N + pods, wait: { type: 'ready' } });
         } else {
           const pods = canaryReplicas(N, weight, scale);
           const base = { replicas: { stable: N, canary: pods }, newTrafficPercent: traffic(pods), peakPods: N + pods };
           if ('pause' in step) {
             const d = step.pause.duration;
-            steps.push({ ...base, title: d === null ? 'Pause until promoted' : `Pause ${d}s`, wait: d === null ? { type: 'promote', autoAfterSeconds: null } : { type: 'duration', seconds: d } });
+            steps.push({ ...base, id: `step-${steps.length + 1}`, title: d === null ? 'Pause until promoted' : `Pause ${d}s`, wait: d === null ? { type: 'promote', autoAfterSeconds: null } : { type: 'duration', seconds: d } });
             minimum += d ?? 0;
           } else {
-            steps.push({ ...base, title: `Check ${step.check.name}`, wait: { type: 'checks', names: [step.check.name] } });
+            steps.push({ ...base, id: `step-${steps.length + 1}`, title: `Check ${step.check.name}`, wait: { type: 'checks', names: [step.check.name] } });
             minimum += checkSeconds([step.check]);
           }
         }
       }
       const last = canaryReplicas(N, weight, scale);
-      steps.push({ title: 'Move stable to the new release, then scale the canary to zero', replicas: { stable: N, canary: 0 }, newTrafficPercent: 100, peakPods: N + last + Math.ceil(N / 4), wait: { type: 'ready' } });
+      steps.push({ id: 'finish', title: 'Move stable to the new release, then scale the canary to zero', replicas: { stable: N, canary: 0 }, newTrafficPercent: 100, peakPods: N + last + Math.ceil(N / 4), wait: { type: 'ready' } });
       break;
     }
   }
