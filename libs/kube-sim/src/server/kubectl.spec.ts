@@ -1,0 +1,130 @@
+// kubectl (the real binary) against the simulator through a kubeconfig: get, apply (create then patch), scale, delete.
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { KubeSim } from '../kube-sim';
+import { startKubeSim } from '../kube-sim';
+import { RESOURCE_KEYS } from '../store/resources';
+
+interface Run { code: number; stdout: string; stderr: string }
+
+describe('kubectl against the simulator', () => {
+  let sim: KubeSim;
+  let dir: string;
+  let kubeconfigPath: string;
+
+  const kubectl = (...args: string[]): Promise<Run> => new Promise((resolve) => {
+    execFile('kubectl', ['--kubeconfig', kubeconfigPath, ...args], { timeout: 30_000 }, (err, stdout, stderr) => {
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+
+  const manifest = (image: string, replicas = 2) => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: shop
+spec:
+  replicas: ${replicas}
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+      annotations: {sim.cutover.dev/ready-after: 1s}
+    spec:
+      containers:
+      - name: web
+        image: ${image}
+        ports: [{containerPort: 8080}]
+        env: [{name: MODE, value: prod}]
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+  namespace: shop
+spec:
+  selector: {app: web}
+  ports: [{port: 80, targetPort: 8080}]
+`;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'kube-sim-kubectl-'));
+    kubeconfigPath = join(dir, 'kubeconfig');
+    sim = await startKubeSim({ timeScale: 20, kubeconfigPath });
+    sim.store.create(RESOURCE_KEYS.namespaces, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } });
+  });
+  afterAll(async () => {
+    await sim?.stop();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('authenticates with the kubeconfig token over TLS and lists nodes and namespaces as tables', async () => {
+    const nodes = await kubectl('get', 'nodes');
+    expect(nodes.code).toBe(0);
+    expect(nodes.stdout).toMatch(/^NAME\s+STATUS\s+ROLES\s+AGE\s+VERSION/);
+    const ns = await kubectl('get', 'ns', '-o', 'name');
+    expect(ns.stdout.split('\n')).toEqual(expect.arrayContaining(['namespace/default', 'namespace/kube-system', 'namespace/shop']));
+  });
+
+  it('applies a manifest (create), then re-applies a change (strategic merge patch)', async () => {
+    const file = join(dir, 'web.yaml');
+    await writeFile(file, manifest('registry.example/web:v1'));
+    const first = await kubectl('apply', '-f', file);
+    expect(first.stderr).toBe('');
+    expect(first.stdout).toContain('deployment.apps/web created');
+    expect(first.stdout).toContain('service/web created');
+
+    await writeFile(file, manifest('registry.example/web:v2'));
+    const second = await kubectl('apply', '-f', file);
+    expect(second.code).toBe(0);
+    expect(second.stdout).toContain('deployment.apps/web configured');
+    expect(second.stdout).toContain('service/web unchanged');
+    const d = sim.store.get(RESOURCE_KEYS.deployments, 'shop', 'web')!;
+    expect(d.spec.template.spec.containers[0].image).toBe('registry.example/web:v2');
+    expect(d.spec.template.spec.containers[0].env).toEqual([{ name: 'MODE', value: 'prod' }]);
+    expect(d.metadata.generation).toBe(2);
+    expect(d.metadata.annotations?.['kubectl.kubernetes.io/last-applied-configuration']).toContain('web:v2');
+
+    const json = JSON.parse((await kubectl('get', 'deploy', 'web', '-n', 'shop', '-o', 'json')).stdout);
+    expect(json.spec.strategy.rollingUpdate).toEqual({ maxSurge: '25%', maxUnavailable: '25%' });
+  });
+
+  it('rejects an invalid manifest with the apiserver message', async () => {
+    const file = join(dir, 'bad.yaml');
+    await writeFile(file, manifest('registry.example/web:v1').replace('name: web\n  namespace', 'name: Bad_Name\n  namespace'));
+    const res = await kubectl('apply', '-f', file);
+    expect(res.code).not.toBe(0);
+    // kubectl renders Invalid errors from details (kind + causes).
+    expect(res.stderr).toContain('The Deployment "Bad_Name" is invalid: metadata.name: Invalid value: "Bad_Name": a lowercase RFC 1123 subdomain');
+  });
+
+  it('scales through the scale subresource', async () => {
+    const res = await kubectl('scale', 'deployment/web', '-n', 'shop', '--replicas=4');
+    expect(res.stdout).toContain('deployment.apps/web scaled');
+    expect(sim.store.get(RESOURCE_KEYS.deployments, 'shop', 'web')!.spec.replicas).toBe(4);
+    const get = await kubectl('get', 'deploy', 'web', '-n', 'shop', '-o', 'jsonpath={.spec.replicas}');
+    expect(get.stdout).toBe('4');
+  });
+
+  it('deletes with cascading garbage collection', async () => {
+    const res = await kubectl('delete', 'deployment', 'web', '-n', 'shop', '--wait=true', '--timeout=20s');
+    expect(res.code).toBe(0);
+    expect(res.stdout).toContain('deployment.apps "web" deleted');
+    const gone = await kubectl('get', 'deploy', 'web', '-n', 'shop');
+    expect(gone.code).not.toBe(0);
+    expect(gone.stderr).toContain('Error from server (NotFound): deployments.apps "web" not found');
+    // The garbage collector removes the ReplicaSets and their pods.
+    const deadline = Date.now() + 20_000;
+    while (Date.now() < deadline) {
+      const left = sim.store.list(RESOURCE_KEYS.replicasets, { namespace: 'shop' }).length + sim.store.list(RESOURCE_KEYS.pods, { namespace: 'shop' }).length;
+      if (left === 0) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(sim.store.list(RESOURCE_KEYS.replicasets, { namespace: 'shop' })).toEqual([]);
+    expect(sim.store.list(RESOURCE_KEYS.pods, { namespace: 'shop' })).toEqual([]);
+  });
+});
