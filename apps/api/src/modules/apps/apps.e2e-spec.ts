@@ -131,6 +131,26 @@ describe('apps (REST + GraphQL)', () => {
     await request(api.server).delete('/v1/apps/busy').set(as(admin)).expect(404);
   });
 
+  it('a delete racing with release and environment creates ends cleanly: no 500, nothing left behind', async () => {
+    const app = await request(api.server).post('/v1/apps').set(as(admin)).send({ name: 'racy' }).expect(201);
+    await db.cluster.create({ data: { name: 'apps-race-cluster', server: 'https://127.0.0.1:1', authKind: 'token', credentials: Buffer.from('x') } });
+    const creates = Array.from({ length: 6 }, (_, i) =>
+      i % 2 === 0
+        ? request(api.server).post('/v1/apps/racy/releases').set(as(admin)).send({ version: `r${i}`, image: 'x:1' })
+        : request(api.server)
+            .post('/v1/apps/racy/environments')
+            .set(as(admin))
+            .send({ name: `e${i}`, cluster: 'apps-race-cluster', namespace: 'racy', replicas: 1 }),
+    );
+    const all = await Promise.all([...creates, request(api.server).delete('/v1/apps/racy').set(as(admin))]);
+    const deleted = all[all.length - 1];
+    const results = all.slice(0, -1);
+    expect(deleted.status).toBe(204);
+    for (const r of results) expect([201, 404]).toContain(r.status);
+    expect(await db.release.count({ where: { applicationId: app.body.id } })).toBe(0);
+    expect(await db.environment.count({ where: { applicationId: app.body.id } })).toBe(0);
+  });
+
   it('GraphQL createApp then apps round-trips, with the same error codes', async () => {
     const created = await gql(admin, 'mutation($input: CreateAppInput!) { createApp(input: $input) { id name labels } }', {
       input: { name: 'gql-app', labels: { team: 'graph' } },
