@@ -83,4 +83,15 @@ describe('Recreate', () => {
     cluster.progress();
     expect(cluster.workloads.get('shop')).toMatchObject({ release: 'v1', spec: 4, ready: 4 });
   });
+
+  it('redeploying the same release still waits for the old pods to terminate', () => {
+    const same = context({ type: 'Recreate' }, { release: 'v1', previousRelease: 'v1' });
+    const cluster = seedPrevious(new FakeCluster(), same);
+    const first = decide(initialDeploymentState(same, 0), cluster.observe(), [], 0);
+    cluster.apply(first.effects);
+    const waiting = decide(first.state, cluster.observe(), [], 1000);
+    expect(waiting.effects).toEqual([]);
+    cluster.progress();
+    expect(decide(waiting.state, cluster.observe(), [], 2000).effects.map((e) => e.kind)).toEqual(['ensureWorkload', 'ensureService']);
+  });
 });

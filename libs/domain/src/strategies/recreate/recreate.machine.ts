@@ -54,7 +54,8 @@ export const recreateMachine: StrategyMachine = {
     if (!r) return;
     const { ctx } = t.state;
     if (r.stage === 'scaleDown') {
-      const oldPods = t.obs.pods.filter((p) => p.release !== ctx.release && p.role !== 'hook');
+      // Terminating pods count too: they may still answer requests (and a redeploy of the same release has no other tell).
+      const oldPods = t.obs.pods.filter((p) => p.role !== 'hook' && (p.release !== ctx.release || p.terminating));
       const oldWorkloadsDown = (t.state.baseline?.workloads ?? []).every((w) => isSettled(t.obs.workloads[w.name], w.release, 0));
       if (oldPods.length > 0 || !oldWorkloadsDown) {
         deadlinePassed(t, r.since, `scale-down of ${ctx.previousRelease ?? 'the old version'} (${oldPods.length} pod(s) left)`);
