@@ -31,8 +31,11 @@ export function startControllers(store: ObjectStore, opts: ControllerOptions): C
   ensureNodes(store, nodes, ctx.clock);
   const names = Array.from({ length: nodes }, (_, i) => nodeName(i + 1));
   new GarbageCollector(ctx);
-  new DeploymentController(ctx);
+  // Registered before the deployment controller so that, as on a real cluster (where the ReplicaSet controller's
+  // pod deletion is one API round trip and the new pod two), a scaled-down ReplicaSet's pods are terminating
+  // before the Deployment scales the new ReplicaSet up.
   new ReplicaSetController(ctx);
+  new DeploymentController(ctx);
   new EndpointsController(ctx);
   new EndpointSliceController(ctx);
   new JobController(ctx);
