@@ -27,3 +27,4 @@ export { plan, type DeploymentPlan, type PlanStep, type PlanWait } from './deplo
 export { statusView, currentStepId, type DeploymentStatus, type SideStatus, type PodStatus } from './deployment/status';
 export { canaryReplicas } from './strategies/canary/canary.machine';
 export { describePodProgress } from './strategies/shared/pod-failures';
+export { releaseLabelValue, hookJobName, dnsLabelName } from './release/release-names.util';
