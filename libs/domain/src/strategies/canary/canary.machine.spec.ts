@@ -79,6 +79,18 @@ describe('Canary by replicas', () => {
     expect(passing.applied).toContainEqual(expect.objectContaining({ kind: 'runCheck', checkId: 'step2-1-a1' }));
   });
 
+  it('an inconclusive check step pauses; promote accepts it, retry runs it again', () => {
+    const withCheck = context({ type: 'Canary', steps: [{ setWeight: 10 }, { check: { name: 'errors', url: 'http://shop/healthz' } }] });
+    const cluster = seedPrevious(new FakeCluster({ checkOutcome: { errors: 'Inconclusive' } }), withCheck);
+    const paused = drive(withCheck, cluster);
+    expect(paused.state).toMatchObject({ phase: 'Paused', pauseReason: 'Inconclusive' });
+    const retried = decide(paused.state, cluster.observe(), [command('retry')], paused.now + 1);
+    expect(retried.effects).toEqual([expect.objectContaining({ kind: 'runCheck', checkId: 'step2-1-a2' })]);
+    expect(retried.state.phase).toBe('Progressing');
+    const accepted = drive(withCheck, cluster, { start: paused.state, commands: (_s, i) => (i === 0 ? [command('promote')] : []) });
+    expect(accepted.state.phase).toBe('Succeeded');
+  });
+
   it('setCanaryScale decouples pods from weight until matchTrafficWeight', () => {
     const scaled = context({ type: 'Canary', steps: [{ setCanaryScale: { replicas: 3 } }, { setWeight: 10 }, { setCanaryScale: { matchTrafficWeight: true } }] }, { replicas: 10 });
     const cluster = seedPrevious(new FakeCluster(), scaled);
@@ -108,6 +120,8 @@ describe.each([
     const set20 = result.decisions.findIndex((d) => d.effects.some((e) => e.kind === 'setCanaryWeight' && e.weight === 20));
     expect(set20).toBe(2); // canary pods go 0 → 1 → 2 first
     expect(cluster.services.get('shop-canary')).toMatchObject({ 'cutover.dev/role': 'canary' });
+    const last = cluster.applied.filter((e): e is SetCanaryWeightEffect => e.kind === 'setCanaryWeight').at(-1);
+    expect(last).toMatchObject({ stableService: 'shop-stable', canaryService: 'shop-canary', routing: { type: ctx.strategy.type === 'Canary' ? ctx.strategy.trafficRouting.type : '' } });
   });
 
   it('abort puts all traffic on stable and scales the canary to zero', () => {
