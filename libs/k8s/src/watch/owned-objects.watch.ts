@@ -1,0 +1,213 @@
+// Watches of the objects Cutover owns in one namespace of one cluster (label managed-by=cutover): a cache the
+// worker observes from (no request per tick) and the source of wake-ups. Each kind runs a ListWatch that relists
+// on 410 Gone; one that errors is restarted after a back-off, and one that stays quiet too long is replaced.
+import { ListWatch, Watch, type KubernetesObject, type KubernetesListObject } from '@kubernetes/client-node';
+import { LABELS } from '@cutover/domain';
+import type { KubeClient } from '../gateway/kube-client';
+import type { KubeObject } from '../manifests/manifest.types';
+import type { OwnedObjects } from '../observe/observation.mapper';
+
+export type WatchedKind = keyof OwnedObjects;
+
+export const WATCHED: Record<WatchedKind, { apiVersion: string; kind: string; plural: string }> = {
+  deployments: { apiVersion: 'apps/v1', kind: 'Deployment', plural: 'deployments' },
+  pods: { apiVersion: 'v1', kind: 'Pod', plural: 'pods' },
+  services: { apiVersion: 'v1', kind: 'Service', plural: 'services' },
+  jobs: { apiVersion: 'batch/v1', kind: 'Job', plural: 'jobs' },
+  ingresses: { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', plural: 'ingresses' },
+  httproutes: { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', plural: 'httproutes' },
+};
+
+const kinds = Object.keys(WATCHED) as WatchedKind[];
+
+export interface WatchOptions {
+  /** Replace a watch that saw nothing for this long (default 5 min). */
+  quietMs?: number;
+  /** Back-off before restarting a failed watch (default 1 s, doubling to 30 s). */
+  retryMs?: number;
+  /** Called for every change (and relisted object): the worker wakes that environment's deployment. */
+  onChange?: (kind: WatchedKind, obj: KubeObject) => void;
+  onError?: (kind: WatchedKind, error: unknown) => void;
+}
+
+function apiPath(apiVersion: string): string {
+  return apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
+}
+
+function rv(o: KubeObject): number {
+  const n = Number(o.metadata.resourceVersion);
+  return Number.isFinite(n) ? n : -1;
+}
+
+class KindWatch {
+  private lw: ListWatch<KubernetesObject> | null = null;
+  private readonly objects = new Map<string, KubeObject>();
+  private lastEventAt = Date.now();
+  private failures = 0;
+  private restartTimer: NodeJS.Timeout | null = null;
+  private quietTimer: NodeJS.Timeout | null = null;
+  private stopped = false;
+  private syncedResolve!: () => void;
+  readonly synced: Promise<void> = new Promise((resolve) => (this.syncedResolve = resolve));
+  restarts = 0;
+
+  constructor(
+    private readonly client: KubeClient,
+    private readonly namespace: string,
+    private readonly kind: WatchedKind,
+    private readonly options: WatchOptions,
+  ) {}
+
+  start(): void {
+    const def = WATCHED[this.kind];
+    const path = `${apiPath(def.apiVersion)}/namespaces/${this.namespace}/${def.plural}`;
+    const selector = `${LABELS.managedBy}=cutover`;
+    const listFn = async (): Promise<KubernetesListObject<KubernetesObject>> => {
+      const list = await this.client.list(def.apiVersion, def.kind, this.namespace, selector);
+      this.replaceAll(list.items);
+      return { apiVersion: 'v1', kind: 'List', items: list.items as KubernetesObject[], metadata: { resourceVersion: list.resourceVersion } };
+    };
+    const watch = new Watch(this.client.kubeConfig);
+    const lw = new ListWatch<KubernetesObject>(path, watch, listFn, false, selector);
+    const seen = (o: KubernetesObject) => {
+      if (this.lw !== lw) return;
+      this.lastEventAt = Date.now();
+      this.failures = 0;
+      this.upsert(o as KubeObject);
+    };
+    lw.on('add', seen);
+    lw.on('update', seen);
+    lw.on('delete', (o) => {
+      if (this.lw !== lw) return;
+      this.lastEventAt = Date.now();
+      const obj = o as KubeObject;
+      this.objects.delete(obj.metadata.name);
+      this.options.onChange?.(this.kind, obj);
+    });
+    lw.on('connect', () => {
+      this.client.total += 1;
+    });
+    lw.on('error', (error) => {
+      if (this.lw !== lw) return;
+      this.options.onError?.(this.kind, error);
+      this.scheduleRestart();
+    });
+    this.lw = lw;
+    this.lastEventAt = Date.now();
+    lw.start().then(
+      () => this.syncedResolve(),
+      (error: unknown) => {
+        this.options.onError?.(this.kind, error);
+        this.scheduleRestart();
+      },
+    );
+    this.armQuietTimer();
+  }
+
+  private armQuietTimer(): void {
+    const quietMs = this.options.quietMs ?? 300_000;
+    if (this.quietTimer) clearInterval(this.quietTimer);
+    this.quietTimer = setInterval(() => {
+      if (Date.now() - this.lastEventAt >= quietMs) this.restart();
+    }, Math.max(50, Math.min(quietMs / 2, 30_000)));
+    this.quietTimer.unref();
+  }
+
+  private scheduleRestart(): void {
+    if (this.stopped || this.restartTimer) return;
+    const base = this.options.retryMs ?? 1_000;
+    const delay = Math.min(30_000, base * 2 ** this.failures);
+    this.failures += 1;
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = null;
+      this.restart();
+    }, delay);
+    this.restartTimer.unref();
+  }
+
+  /** A fresh list and watch, dropping the old one (a quiet watch may be silently dead). */
+  restart(): void {
+    if (this.stopped) return;
+    const old = this.lw;
+    this.lw = null;
+    void old?.stop();
+    this.restarts += 1;
+    this.start();
+  }
+
+  private replaceAll(items: KubeObject[]): void {
+    const names = new Set(items.map((o) => o.metadata.name));
+    for (const [name, o] of this.objects) {
+      if (!names.has(name)) {
+        this.objects.delete(name);
+        this.options.onChange?.(this.kind, o);
+      }
+    }
+    for (const o of items) this.upsert({ ...o, apiVersion: WATCHED[this.kind].apiVersion, kind: WATCHED[this.kind].kind });
+  }
+
+  /** Newest wins: a write's answer and a watch event can arrive in either order. */
+  upsert(o: KubeObject, notify = true): void {
+    const current = this.objects.get(o.metadata.name);
+    if (current && rv(current) > rv(o) && rv(o) >= 0) return;
+    if (current && current.metadata.resourceVersion === o.metadata.resourceVersion) return;
+    this.objects.set(o.metadata.name, o);
+    if (notify) this.options.onChange?.(this.kind, o);
+  }
+
+  get(name: string): KubeObject | undefined {
+    return this.objects.get(name);
+  }
+
+  list(): KubeObject[] {
+    return [...this.objects.values()];
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    if (this.quietTimer) clearInterval(this.quietTimer);
+    const lw = this.lw;
+    this.lw = null;
+    void lw?.stop();
+  }
+}
+
+/** All owned kinds in one namespace. `synced` resolves once each kind listed once. */
+export class OwnedObjectsWatch {
+  private readonly watches: Record<WatchedKind, KindWatch>;
+  readonly synced: Promise<void>;
+
+  constructor(client: KubeClient, readonly namespace: string, options: WatchOptions = {}) {
+    this.watches = Object.fromEntries(kinds.map((k) => [k, new KindWatch(client, namespace, k, options)])) as Record<WatchedKind, KindWatch>;
+    for (const k of kinds) this.watches[k].start();
+    this.synced = Promise.all(kinds.map((k) => this.watches[k].synced)).then(() => undefined);
+  }
+
+  get(kind: WatchedKind, name: string): KubeObject | undefined {
+    return this.watches[kind].get(name);
+  }
+
+  /** Records the answer of our own write, so the next tick does not act on a cache older than it. */
+  remember(kind: WatchedKind, o: KubeObject): void {
+    // No wake-up for our own write: its watch event follows and wakes the deployment then.
+    this.watches[kind].upsert({ ...o, apiVersion: WATCHED[kind].apiVersion, kind: WATCHED[kind].kind }, false);
+  }
+
+  snapshot(): OwnedObjects {
+    return Object.fromEntries(kinds.map((k) => [k, this.watches[k].list()])) as unknown as OwnedObjects;
+  }
+
+  /** Restart every watch now (tests: simulate a broken connection; operators: after a cluster incident). */
+  restartAll(): void {
+    for (const k of kinds) this.watches[k].restart();
+  }
+
+  get restarts(): number {
+    return kinds.reduce((n, k) => n + this.watches[k].restarts, 0);
+  }
+
+  stop(): void {
+    for (const k of kinds) this.watches[k].stop();
+  }
+}

@@ -1,0 +1,234 @@
+// What one tick of a deployment reads and writes. The commit is guarded by the deployment's version: a stale or
+// duplicate job finds the version moved and commits nothing. Next state, timeline events, the effects outbox and
+// the consumed commands share one transaction (with audit entries for what the system did on its own).
+import { Inject, Injectable } from '@nestjs/common';
+import type { CheckObservation, Command, Decision, DeploymentState, Effect, ReleaseSpec } from '@cutover/domain';
+import { isTerminal } from '@cutover/domain';
+import type { Prisma, PrismaClient } from '../generated/prisma/client';
+import { AuditRepository } from '../audit/audit.repository';
+import { PrismaService } from '../prisma/prisma.service';
+import { runTransaction } from '../transaction/transaction.service';
+
+export interface TickTarget {
+  clusterId: string;
+  namespace: string;
+  app: string;
+  environment: string;
+  environmentId: string;
+  servicePort: number | null;
+  serviceTargetPort: number | null;
+  serviceTargetPortName: string | null;
+}
+
+export interface PendingEffect {
+  id: string;
+  tick: number;
+  ordinal: number;
+  effect: Effect;
+}
+
+export interface TickInput {
+  id: string;
+  version: number;
+  applicationId: string;
+  state: DeploymentState;
+  target: TickTarget;
+  commands: Command[];
+  /** Effects decided by earlier ticks and not yet marked done, oldest first. */
+  unfinished: PendingEffect[];
+  /** Results of runCheck effects that finished (by checkId). */
+  checkResults: Record<string, CheckObservation>;
+}
+
+export interface ActiveDeployment {
+  id: string;
+  clusterId: string;
+  namespace: string;
+  app: string;
+  environment: string;
+}
+
+export interface CommittedEvent {
+  seq: string;
+  type: string;
+  message: string;
+  actor: string | null;
+  at: string;
+}
+
+export type CommitResult =
+  | { committed: false }
+  | { committed: true; version: number; effects: PendingEffect[]; events: CommittedEvent[] };
+
+const ACTIVE_PHASES = ['Pending', 'Progressing', 'Paused', 'RollingBack'];
+
+function toCommand(row: { id: string; type: string; payload: Prisma.JsonValue; actor: string; reason: string | null }): Command {
+  const payload = (typeof row.payload === 'object' && row.payload !== null && !Array.isArray(row.payload) ? row.payload : {}) as Record<string, unknown>;
+  const base = { id: row.id, actor: row.actor, reason: row.reason };
+  switch (row.type) {
+    case 'promote':
+      return { ...base, type: 'promote', ...(payload.full === true ? { full: true } : {}) };
+    case 'abort':
+      return { ...base, type: 'abort', ...(typeof payload.supersededBy === 'string' ? { supersededBy: payload.supersededBy } : {}) };
+    case 'pause':
+    case 'resume':
+    case 'rollback':
+    case 'retry':
+      return { ...base, type: row.type };
+    default:
+      // An unknown command type is refused by `decide` like any command it cannot apply.
+      return { ...base, type: row.type as 'pause' };
+  }
+}
+
+@Injectable()
+export class DeploymentTickRepository {
+  constructor(
+    @Inject(PrismaService) private readonly prisma: PrismaClient,
+    @Inject(AuditRepository) private readonly audit: AuditRepository,
+  ) {}
+
+  /** Everything a tick needs, in one round of queries; null when the deployment does not exist. */
+  async load(deploymentId: string): Promise<TickInput | null> {
+    const row = await this.prisma.deployment.findUnique({
+      where: { id: deploymentId },
+      include: {
+        environment: { include: { application: { select: { name: true } } } },
+        commands: { where: { status: 'pending' }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] },
+        effects: { where: { OR: [{ status: 'pending' }, { kind: 'runCheck' }] }, orderBy: [{ tick: 'asc' }, { ordinal: 'asc' }] },
+      },
+    });
+    if (!row) return null;
+    const env = row.environment;
+    const checkResults: Record<string, CheckObservation> = {};
+    const unfinished: PendingEffect[] = [];
+    for (const e of row.effects) {
+      const payload = e.payload as unknown as Effect & { result?: CheckObservation };
+      if (e.kind === 'runCheck' && payload.result) checkResults[payload.result.checkId] = payload.result;
+      if (e.status === 'pending') {
+        const { result: _result, ...effect } = payload;
+        unfinished.push({ id: e.id, tick: e.tick, ordinal: e.ordinal, effect: effect as Effect });
+      }
+    }
+    return {
+      id: row.id,
+      version: row.version,
+      applicationId: env.applicationId,
+      state: row.state as unknown as DeploymentState,
+      target: {
+        clusterId: env.clusterId,
+        namespace: env.namespace,
+        app: env.application.name,
+        environment: env.name,
+        environmentId: env.id,
+        servicePort: env.servicePort,
+        serviceTargetPort: env.serviceTargetPort,
+        serviceTargetPortName: env.serviceTargetPortName,
+      },
+      commands: row.commands.map(toCommand),
+      unfinished,
+      checkResults,
+    };
+  }
+
+  async releaseSpec(applicationId: string, version: string): Promise<ReleaseSpec | null> {
+    const row = await this.prisma.release.findUnique({ where: { applicationId_version: { applicationId, version } }, select: { spec: true } });
+    return row ? (row.spec as unknown as ReleaseSpec) : null;
+  }
+
+  /**
+   * Commits the decision if the deployment is still at `version`. Effects get tick = the new version and their
+   * position as ordinal; each command handed to `decide` is marked applied/rejected only if it is still pending.
+   */
+  async commit(deploymentId: string, version: number, decision: Decision, now: Date = new Date()): Promise<CommitResult> {
+    const state = decision.state;
+    const terminal = isTerminal(state.phase);
+    return runTransaction(this.prisma, async (tx) => {
+      const updated = await tx.deployment.updateMany({
+        where: { id: deploymentId, version },
+        data: {
+          state: state as unknown as Prisma.InputJsonValue,
+          phase: state.phase,
+          pauseReason: state.pauseReason,
+          failureReason: state.failure?.reason ?? null,
+          version: { increment: 1 },
+          finishedAt: terminal ? now : null,
+          ...(terminal ? { activeKey: null } : {}),
+        },
+      });
+      if (updated.count === 0) return { committed: false } as const;
+      const next = version + 1;
+      if (!terminal) {
+        // A retried deployment becomes the environment's active one again.
+        await tx.$executeRaw`UPDATE "Deployment" SET "activeKey" = "environmentId" WHERE "id" = ${deploymentId}::uuid AND "activeKey" IS NULL`;
+      }
+      const events = decision.events.length
+        ? await tx.deploymentEvent.createManyAndReturn({
+            data: decision.events.map((e) => ({ deploymentId, type: e.type, message: e.message, data: e.data as Prisma.InputJsonValue, actor: e.actor, createdAt: now })),
+            select: { seq: true, type: true, message: true, actor: true, createdAt: true },
+          })
+        : [];
+      const effects = decision.effects.length
+        ? await tx.deploymentEffect.createManyAndReturn({
+            data: decision.effects.map((e, ordinal) => ({ deploymentId, tick: next, ordinal, kind: e.kind, payload: e as unknown as Prisma.InputJsonValue })),
+            select: { id: true, tick: true, ordinal: true, payload: true },
+          })
+        : [];
+      for (const c of decision.commands) {
+        await tx.deploymentCommand.updateMany({ where: { id: c.id, deploymentId, status: 'pending' }, data: { status: c.status, result: c.result, consumedAt: now } });
+      }
+      for (const e of decision.events) {
+        if (e.actor !== 'system') continue;
+        const automatic = e.type === 'RollbackStarted' || (e.type === 'PhaseChanged' && (e.data as { to?: string }).to === 'Failed');
+        if (!automatic) continue;
+        await this.audit.append(tx, {
+          actorTokenId: null,
+          actorName: 'system',
+          action: e.type === 'RollbackStarted' ? 'deployment.rollback' : 'deployment.fail',
+          resourceType: 'deployment',
+          resourceId: deploymentId,
+          interface: 'system',
+          outcome: 'success',
+          reason: state.failure?.reason ?? e.message,
+          at: now,
+        });
+      }
+      return {
+        committed: true,
+        version: next,
+        effects: effects
+          .sort((a, b) => a.ordinal - b.ordinal)
+          .map((e) => ({ id: e.id, tick: e.tick, ordinal: e.ordinal, effect: e.payload as unknown as Effect })),
+        events: events.map((e) => ({ seq: e.seq.toString(), type: e.type, message: e.message, actor: e.actor, at: e.createdAt.toISOString() })),
+      } as const;
+    });
+  }
+
+  async markEffectsDone(ids: readonly string[], now: Date = new Date()): Promise<void> {
+    if (ids.length === 0) return;
+    await this.prisma.deploymentEffect.updateMany({ where: { id: { in: [...ids] }, status: 'pending' }, data: { status: 'done', doneAt: now } });
+  }
+
+  /** A runCheck effect's final result: stored with the effect (durable across worker restarts) and marks it done. */
+  async recordCheckResult(effectId: string, effect: Effect, result: CheckObservation, now: Date = new Date()): Promise<void> {
+    await this.prisma.deploymentEffect.update({
+      where: { id: effectId },
+      data: { payload: { ...effect, result } as unknown as Prisma.InputJsonValue, status: 'done', doneAt: now },
+    });
+  }
+
+  /** Deployments that are not over (the reconciler's list), with where they run. */
+  async listActive(): Promise<ActiveDeployment[]> {
+    const rows = await this.prisma.deployment.findMany({
+      where: { phase: { in: ACTIVE_PHASES } },
+      select: { id: true, environment: { select: { name: true, namespace: true, clusterId: true, application: { select: { name: true } } } } },
+    });
+    return rows.map((r) => ({ id: r.id, clusterId: r.environment.clusterId, namespace: r.environment.namespace, app: r.environment.application.name, environment: r.environment.name }));
+  }
+
+  /** The sealed credentials of a cluster (the worker opens them with SecretBox). */
+  async clusterCredentials(clusterId: string): Promise<{ id: string; name: string; credentials: Buffer } | null> {
+    const row = await this.prisma.cluster.findUnique({ where: { id: clusterId }, select: { id: true, name: true, credentials: true } });
+    return row ? { id: row.id, name: row.name, credentials: Buffer.from(row.credentials) } : null;
+  }
+}
