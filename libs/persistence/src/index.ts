@@ -27,3 +27,4 @@ export * from './repositories/application.repository';
 export * from './repositories/environment.repository';
 export * from './repositories/release.repository';
 export * from './repositories/cluster.repository';
+export * from './repositories/deployment-tick.repository';
