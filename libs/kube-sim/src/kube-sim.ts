@@ -30,8 +30,9 @@ export interface KubeSimOptions {
   /** Run without controllers/kubelets (pure API server); default true. */
   controllers?: boolean;
   /**
-   * HTTPS with the simulator's built-in test CA (default true). Plain HTTP works with client-node, but kubectl never
-   * sends a bearer token over plain HTTP, so it would be anonymous (403).
+   * Default true: the port speaks HTTPS (the URL and kubeconfig use it, with the simulator's built-in test CA) AND plain
+   * HTTP. kubectl never sends a bearer token over plain HTTP (it would be anonymous → 403), hence HTTPS in the kubeconfig;
+   * plain HTTP stays handy for curl/fetch and client-node. false: plain HTTP only.
    */
   tls?: boolean;
 }

@@ -2,6 +2,8 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
+import { createServer as createNetServer } from 'node:net';
+import type { Server as NetServer, Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { ApiError, forbidden, forbiddenPath, internalError, isApiError, methodNotAllowed, resourceNotServed, unauthorized } from '../store/api-error';
 import type { MemoryStore } from '../store/memory-store';
@@ -88,30 +90,48 @@ function verbOf(method: string, route: Route, query: URLSearchParams): string | 
 }
 
 export class ApiServer {
-  readonly server: Server;
+  /** The listening socket: plain HTTP and TLS on one port, told apart by the first byte (0x16 = TLS handshake). */
+  private readonly front: NetServer;
+  private readonly http: Server;
+  private readonly https?: Server;
+  private readonly sockets = new Set<Socket>();
   private readonly openWatches = new Set<ServerResponse>();
 
   constructor(private readonly opts: ApiServerOptions) {
     const handler = (req: IncomingMessage, res: ServerResponse) => {
       this.handle(req, res).catch((err: unknown) => this.fail(res, err));
     };
-    this.server = opts.tls === false ? createServer(handler) : createTlsServer({ cert: SIM_SERVER_CERT, key: SIM_SERVER_KEY }, handler);
-    this.server.keepAliveTimeout = 65_000;
+    this.http = createServer(handler);
+    this.http.keepAliveTimeout = 65_000;
+    if (opts.tls !== false) {
+      this.https = createTlsServer({ cert: SIM_SERVER_CERT, key: SIM_SERVER_KEY }, handler);
+      this.https.keepAliveTimeout = 65_000;
+    }
+    this.front = createNetServer((socket) => {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+      socket.once('data', (first: Buffer) => {
+        socket.pause();
+        socket.unshift(first);
+        (first[0] === 0x16 && this.https ? this.https : this.http).emit('connection', socket);
+        process.nextTick(() => socket.resume());
+      });
+    });
   }
 
   async listen(port: number, host = '127.0.0.1'): Promise<string> {
     await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(port, host, () => resolve());
+      this.front.once('error', reject);
+      this.front.listen(port, host, () => resolve());
     });
-    const addr = this.server.address() as AddressInfo;
+    const addr = this.front.address() as AddressInfo;
     return `${this.opts.tls === false ? 'http' : 'https'}://${host}:${addr.port}`;
   }
 
   async close(): Promise<void> {
     for (const w of this.openWatches) w.destroy();
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    for (const s of this.sockets) s.destroy();
+    await new Promise<void>((resolve) => this.front.close(() => resolve()));
   }
 
   private fail(res: ServerResponse, err: unknown): void {

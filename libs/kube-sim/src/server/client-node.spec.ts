@@ -6,6 +6,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeSim } from '../kube-sim';
 import { startKubeSim } from '../kube-sim';
+import { renderKubeconfig } from '../kubeconfig';
 import { raw } from './sim-http.testing';
 
 const ns = 'client-node';
@@ -44,6 +45,18 @@ describe('@kubernetes/client-node against the simulator', () => {
     await core.createNamespace({ body: { metadata: { name: ns } } });
   });
   afterAll(async () => { await sim?.stop(); });
+
+  it('also answers plain HTTP on the same port', async () => {
+    const httpUrl = sim.url.replace('https://', 'http://');
+    const health = await fetch(`${httpUrl}/_sim/healthz`);
+    expect(health.status).toBe(200);
+    expect((await fetch(`${httpUrl}/api/v1/namespaces`)).status).toBe(403);
+    // client-node refuses http:// servers unless insecure-skip-tls-verify is set; then it sends the token.
+    const plain = new KubeConfig();
+    plain.loadFromString(renderKubeconfig({ url: httpUrl, token: sim.token }).replace(`server: ${httpUrl}`, `server: ${httpUrl}\n      insecure-skip-tls-verify: true`));
+    const list = await plain.makeApiClient(CoreV1Api).listNamespace();
+    expect(list.items.map((n) => n.metadata?.name)).toContain('default');
+  });
 
   it('reads version and discovery', async () => {
     const res = await raw(sim, 'GET', '/apis/apps/v1');
