@@ -16,6 +16,7 @@ import { RouteTable } from './common/http/route-table.service';
 import { API_LOGGER, LoggingModule } from './common/logging/logging.module';
 import { AppsModule } from './modules/apps/apps.module';
 import { AuditModule } from './modules/audit/audit.module';
+import { DeploymentsModule } from './modules/deployments/deployments.module';
 import { ClustersModule } from './modules/clusters/clusters.module';
 import { EnvironmentsModule } from './modules/environments/environments.module';
 import { ReleasesModule } from './modules/releases/releases.module';
@@ -23,7 +24,7 @@ import { HealthModule } from './modules/health/health.module';
 import { TokensModule } from './modules/tokens/tokens.module';
 
 /** Resource modules: add yours here (one line). */
-const resourceModules = [HealthModule, TokensModule, AuditModule, ClustersModule, AppsModule, EnvironmentsModule, ReleasesModule];
+const resourceModules = [HealthModule, TokensModule, AuditModule, ClustersModule, AppsModule, EnvironmentsModule, ReleasesModule, DeploymentsModule];
 
 export interface AppModuleOptions {
   config: ApiConfig;

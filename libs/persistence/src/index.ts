@@ -27,4 +27,6 @@ export * from './repositories/application.repository';
 export * from './repositories/environment.repository';
 export * from './repositories/release.repository';
 export * from './repositories/cluster.repository';
+export * from './repositories/deployment.repository';
+export * from './repositories/idempotency.repository';
 export * from './repositories/deployment-tick.repository';

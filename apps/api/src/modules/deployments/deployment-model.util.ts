@@ -1,0 +1,71 @@
+// Records → the api's models (REST answers and GraphQL types share them).
+import type { DeploymentCommandRecord, DeploymentDetailRecord, DeploymentRecord } from '@cutover/persistence';
+import type { DeploymentDetailModel } from './models/deployment-detail.model';
+import type { DeploymentCommandModel, DeploymentModel } from './models/deployment.model';
+import { progressOf } from './deployment-status.util';
+
+export function etagOf(version: number): string {
+  return `W/"${version}"`;
+}
+
+/**
+ * If-Match against the deployment's version: `*` matches anything; strong or weak forms of the same version match
+ * (a weak ETag is all we hand out, and clients and proxies may strip the `W/`).
+ */
+export function ifMatchAllows(header: string | null | undefined, version: number): boolean {
+  if (header === undefined || header === null || header.trim() === '') return true;
+  return header.split(',').some((tag) => {
+    const t = tag.trim();
+    return t === '*' || t === etagOf(version) || t === `"${version}"`;
+  });
+}
+
+export function toDeploymentModel(d: DeploymentRecord): DeploymentModel {
+  return {
+    id: d.id,
+    app: d.app,
+    environment: d.environment,
+    release: d.release,
+    previousRelease: d.previousRelease,
+    kind: d.kind,
+    rollbackOf: d.rollbackOfId,
+    phase: d.phase,
+    pauseReason: d.pauseReason,
+    active: d.active,
+    strategy: d.strategy,
+    version: d.version,
+    etag: etagOf(d.version),
+    reason: d.reason,
+    failureReason: d.failureReason ?? d.state.failure?.reason ?? null,
+    createdBy: d.createdBy,
+    createdAt: d.createdAt,
+    updatedAt: d.updatedAt,
+    finishedAt: d.finishedAt,
+  };
+}
+
+export function toCommandModel(c: DeploymentCommandRecord): DeploymentCommandModel {
+  return {
+    id: c.id,
+    type: c.type,
+    payload: c.payload,
+    actor: c.actor,
+    reason: c.reason,
+    status: c.status,
+    result: c.result,
+    createdAt: c.createdAt,
+    consumedAt: c.consumedAt,
+  };
+}
+
+export function toDetailModel(d: DeploymentDetailRecord): DeploymentDetailModel {
+  const progress = progressOf(d.state);
+  const failure = d.state.failure;
+  return {
+    ...toDeploymentModel(d),
+    ...progress,
+    failure: failure ? { code: failure.code, reason: failure.reason, at: new Date(failure.at) } : null,
+    events: d.events.map((e) => ({ ...e })),
+    commands: d.commands.map(toCommandModel),
+  };
+}

@@ -1,0 +1,27 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { API_LOGGER } from '../../common/logging/logging.module';
+
+/**
+ * Wakes the worker for a deployment after its change committed. The worker's reconciler re-enqueues every active
+ * deployment from Postgres, so a failed wake-up only delays it: it is logged, never turned into an error for a
+ * change that is already durable.
+ */
+@Injectable()
+export class DeploymentWaker {
+  constructor(@Inject(API_LOGGER) private readonly log: Logger) {}
+
+  async wake(deploymentId: string): Promise<void> {
+    try {
+      await this.enqueue(deploymentId);
+    } catch (err) {
+      this.log.warn({ err, deploymentId }, 'could not wake the worker; the reconciler will pick the deployment up');
+    }
+  }
+
+  // The one place that talks to the queue (libs/queue's producer once it lands).
+  private enqueue(deploymentId: string): Promise<void> {
+    this.log.debug({ deploymentId }, 'deployment wake-up (queue producer not wired yet)');
+    return Promise.resolve();
+  }
+}

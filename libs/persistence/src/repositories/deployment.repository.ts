@@ -1,0 +1,304 @@
+import { Injectable } from '@nestjs/common';
+import { isTerminal, type DeploymentState, type Phase } from '@cutover/domain';
+import type { Prisma } from '../generated/prisma/client';
+import { PrismaService } from '../prisma/prisma.service';
+import type { Tx } from '../transaction/transaction.service';
+
+export interface DeploymentRecord {
+  id: string;
+  environmentId: string;
+  environment: string;
+  applicationId: string;
+  app: string;
+  releaseId: string;
+  release: string;
+  previousReleaseId: string | null;
+  previousRelease: string | null;
+  kind: 'deploy' | 'rollback';
+  rollbackOfId: string | null;
+  strategy: Prisma.JsonValue;
+  phase: Phase;
+  pauseReason: string | null;
+  state: DeploymentState;
+  version: number;
+  active: boolean;
+  reason: string | null;
+  failureReason: string | null;
+  createdBy: string;
+  createdByTokenId: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  finishedAt: Date | null;
+}
+
+export interface DeploymentEventRecord {
+  seq: string;
+  type: string;
+  message: string;
+  data: Prisma.JsonValue;
+  actor: string | null;
+  createdAt: Date;
+}
+
+export interface DeploymentCommandRecord {
+  id: string;
+  deploymentId: string;
+  type: string;
+  payload: Prisma.JsonValue;
+  actor: string;
+  actorTokenId: string | null;
+  reason: string | null;
+  status: string;
+  result: string | null;
+  createdAt: Date;
+  consumedAt: Date | null;
+}
+
+export interface DeploymentDetailRecord extends DeploymentRecord {
+  events: DeploymentEventRecord[];
+  commands: DeploymentCommandRecord[];
+}
+
+export interface NewDeployment {
+  /** Chosen by the caller when it must name the deployment before inserting it (e.g. in a superseded one's timeline). */
+  id?: string;
+  environmentId: string;
+  releaseId: string;
+  previousReleaseId: string | null;
+  kind: 'deploy' | 'rollback';
+  rollbackOfId: string | null;
+  strategy: Prisma.InputJsonValue;
+  state: DeploymentState;
+  reason: string | null;
+  createdBy: string;
+  createdByTokenId: string | null;
+}
+
+export interface NewDeploymentEvent {
+  type: string;
+  message: string;
+  data?: Prisma.InputJsonValue;
+  actor: string | null;
+}
+
+export interface NewDeploymentCommand {
+  deploymentId: string;
+  type: string;
+  payload: Prisma.InputJsonValue;
+  actor: string;
+  actorTokenId: string | null;
+  reason: string | null;
+}
+
+export interface DeploymentFilter {
+  environmentId?: string;
+  app?: string;
+  environment?: string;
+  phase?: Phase;
+}
+
+/** Keyset position of a newest-first list. */
+export interface DeploymentPosition {
+  createdAt: Date;
+  id: string;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Most timeline entries a detail answer carries (the newest ones); the live stream has them all. */
+export const DETAIL_EVENT_LIMIT = 1_000;
+
+const include = {
+  environment: { select: { name: true, applicationId: true, application: { select: { name: true } } } },
+  release: { select: { version: true } },
+  previousRelease: { select: { version: true } },
+} as const;
+type Row = Prisma.DeploymentGetPayload<{ include: typeof include }>;
+
+function toRecord(row: Row): DeploymentRecord {
+  return {
+    id: row.id,
+    environmentId: row.environmentId,
+    environment: row.environment.name,
+    applicationId: row.environment.applicationId,
+    app: row.environment.application.name,
+    releaseId: row.releaseId,
+    release: row.release.version,
+    previousReleaseId: row.previousReleaseId,
+    previousRelease: row.previousRelease?.version ?? null,
+    kind: row.kind === 'rollback' ? 'rollback' : 'deploy',
+    rollbackOfId: row.rollbackOfId,
+    strategy: row.strategy,
+    phase: row.phase as Phase,
+    pauseReason: row.pauseReason,
+    state: row.state as unknown as DeploymentState,
+    version: row.version,
+    active: row.activeKey !== null,
+    reason: row.reason,
+    failureReason: row.failureReason,
+    createdBy: row.createdBy,
+    createdByTokenId: row.createdByTokenId,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+    finishedAt: row.finishedAt,
+  };
+}
+
+function filterWhere(filter: DeploymentFilter, after?: DeploymentPosition): Prisma.DeploymentWhereInput {
+  const where: Prisma.DeploymentWhereInput = {};
+  if (filter.environmentId) where.environmentId = filter.environmentId;
+  if (filter.app || filter.environment) {
+    where.environment = {
+      ...(filter.environment ? { name: filter.environment } : {}),
+      ...(filter.app ? { application: { name: filter.app } } : {}),
+    };
+  }
+  if (filter.phase) where.phase = filter.phase;
+  if (after) {
+    where.OR = [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }];
+  }
+  return where;
+}
+
+/**
+ * Deployments as the api sees them: creation (with the one-active-per-environment key), reads, commands.
+ * The worker's tick load/commit lives in deployment-tick.repository.ts.
+ */
+@Injectable()
+export class DeploymentRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /**
+   * Inserts an active deployment (activeKey = environmentId). The caller holds the environment row lock
+   * (`EnvironmentRepository.lock`) and has checked that no other deployment is active there; the unique
+   * activeKey stays the last line of defence.
+   */
+  async create(tx: Tx, d: NewDeployment, firstEvent: NewDeploymentEvent): Promise<DeploymentRecord> {
+    const row = await tx.deployment.create({
+      data: {
+        ...(d.id ? { id: d.id } : {}),
+        environmentId: d.environmentId,
+        releaseId: d.releaseId,
+        previousReleaseId: d.previousReleaseId,
+        kind: d.kind,
+        rollbackOfId: d.rollbackOfId,
+        strategy: d.strategy,
+        phase: d.state.phase,
+        pauseReason: d.state.pauseReason,
+        state: d.state as unknown as Prisma.InputJsonValue,
+        activeKey: d.environmentId,
+        reason: d.reason,
+        createdBy: d.createdBy,
+        createdByTokenId: d.createdByTokenId,
+      },
+      include,
+    });
+    await this.appendEvent(tx, row.id, firstEvent);
+    return toRecord(row);
+  }
+
+  async findById(id: string, tx?: Tx): Promise<DeploymentRecord | null> {
+    if (!UUID.test(id)) return null;
+    const row = await (tx ?? this.prisma).deployment.findUnique({ where: { id }, include });
+    return row ? toRecord(row) : null;
+  }
+
+  /** Row-locks the deployment until the transaction ends: commands on one deployment are decided one at a time. */
+  async lockForUpdate(tx: Tx, id: string): Promise<DeploymentRecord | null> {
+    if (!UUID.test(id)) return null;
+    const rows = await tx.$queryRaw<Array<{ id: string }>>`SELECT "id" FROM "Deployment" WHERE "id" = ${id}::uuid FOR UPDATE`;
+    if (rows.length === 0) return null;
+    return this.findById(id, tx);
+  }
+
+  async findActive(tx: Tx, environmentId: string): Promise<DeploymentRecord | null> {
+    const row = await tx.deployment.findUnique({ where: { activeKey: environmentId }, include });
+    return row ? toRecord(row) : null;
+  }
+
+  /** The environment's most recent Succeeded deployment: what serves there now. */
+  async latestSucceeded(environmentId: string, tx?: Tx): Promise<DeploymentRecord | null> {
+    const row = await (tx ?? this.prisma).deployment.findFirst({
+      where: { environmentId, phase: 'Succeeded' },
+      orderBy: [{ finishedAt: { sort: 'desc', nulls: 'last' } }, { createdAt: 'desc' }, { id: 'desc' }],
+      include,
+    });
+    return row ? toRecord(row) : null;
+  }
+
+  /** Newest first; `take` one more than the page to learn whether another follows. */
+  async list(filter: DeploymentFilter, take: number, after?: DeploymentPosition): Promise<DeploymentRecord[]> {
+    const rows = await this.prisma.deployment.findMany({
+      where: filterWhere(filter, after),
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take,
+      include,
+    });
+    return rows.map(toRecord);
+  }
+
+  async getDetail(id: string): Promise<DeploymentDetailRecord | null> {
+    if (!UUID.test(id)) return null;
+    const row = await this.prisma.deployment.findUnique({
+      where: { id },
+      include: {
+        ...include,
+        events: { orderBy: { seq: 'desc' }, take: DETAIL_EVENT_LIMIT },
+        commands: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] },
+      },
+    });
+    if (!row) return null;
+    return {
+      ...toRecord(row),
+      events: row.events.reverse().map((e) => ({ seq: e.seq.toString(), type: e.type, message: e.message, data: e.data, actor: e.actor, createdAt: e.createdAt })),
+      commands: row.commands.map((c) => ({ ...c })),
+    };
+  }
+
+  async appendEvent(tx: Tx, deploymentId: string, event: NewDeploymentEvent): Promise<void> {
+    await tx.deploymentEvent.create({
+      data: { deploymentId, type: event.type, message: event.message, data: event.data ?? {}, actor: event.actor },
+    });
+  }
+
+  async insertCommand(tx: Tx, command: NewDeploymentCommand): Promise<DeploymentCommandRecord> {
+    return tx.deploymentCommand.create({ data: command });
+  }
+
+  async pendingCommands(tx: Tx, deploymentId: string): Promise<DeploymentCommandRecord[]> {
+    return tx.deploymentCommand.findMany({ where: { deploymentId, status: 'pending' }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+  }
+
+  /** Refuses the deployment's pending commands (it ended before the worker consumed them). */
+  async rejectPendingCommands(tx: Tx, deploymentId: string, result: string): Promise<number> {
+    const { count } = await tx.deploymentCommand.updateMany({
+      where: { deploymentId, status: 'pending' },
+      data: { status: 'rejected', result, consumedAt: new Date() },
+    });
+    return count;
+  }
+
+  /**
+   * Stores a machine state decided outside a worker tick (superseding, and tests that need a deployment in a given
+   * phase): phase, pause reason, failure and the active key follow the state; the version moves on, so a tick that
+   * loaded the old state cannot commit over it.
+   */
+  async saveState(tx: Tx, id: string, state: DeploymentState): Promise<DeploymentRecord> {
+    const ended = isTerminal(state.phase);
+    const current = await tx.deployment.findUniqueOrThrow({ where: { id }, select: { environmentId: true, finishedAt: true } });
+    const row = await tx.deployment.update({
+      where: { id },
+      data: {
+        state: state as unknown as Prisma.InputJsonValue,
+        phase: state.phase,
+        pauseReason: state.pauseReason,
+        failureReason: state.failure?.reason ?? null,
+        activeKey: ended ? null : current.environmentId,
+        finishedAt: ended ? (current.finishedAt ?? new Date()) : null,
+        version: { increment: 1 },
+      },
+      include,
+    });
+    return toRecord(row);
+  }
+}
