@@ -1,6 +1,7 @@
 // Names, roles and selectors of the Kubernetes objects Cutover owns (ARCHITECTURE.md, "Kubernetes objects Cutover owns").
 // The machines and the worker's manifests must agree on these, so they live in one place.
 import type { DeploymentContext } from './deployment.types';
+import { hookJobName } from '../release/release-names.util';
 
 export const LABELS = {
   name: 'app.kubernetes.io/name',
@@ -21,7 +22,8 @@ export const names = {
   preview: (app: string) => `${app}-preview`,
   stable: (app: string) => `${app}-stable`,
   canary: (app: string) => `${app}-canary`,
-  hookJob: (app: string, release: string, hook: string) => `${app}-${release}-${hook}`,
+  /** `<app>-<version>-<hook>`, made a valid DNS-1123 label when the version has characters Kubernetes refuses. */
+  hookJob: (app: string, release: string, hook: string) => hookJobName(app, release, hook),
 };
 
 /** Selects every pod of the app in the environment, whatever its release or role. */
