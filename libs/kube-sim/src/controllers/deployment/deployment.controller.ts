@@ -109,13 +109,8 @@ export class DeploymentController {
 
   /** ClaimReplicaSets: owned ones plus adoptable orphans whose labels match. */
   getReplicaSetsForDeployment(d: KubeObject): RS[] {
-    const out: RS[] = [];
-    for (const rs of this.ctx.replicasets.list(d.metadata.namespace)) {
-      const ref = controllerOf(rs);
-      if (ref) {
-        if (ref.uid === d.metadata.uid) out.push(rs);
-        continue;
-      }
+    const out: RS[] = this.ctx.replicasets.ownedBy(d.metadata.uid!).filter((rs) => rs.metadata.namespace === d.metadata.namespace);
+    for (const rs of this.ctx.replicasets.orphans(d.metadata.namespace)) {
       if (d.metadata.deletionTimestamp || rs.metadata.deletionTimestamp) continue;
       if (!selectorMatches(d.spec?.selector, rs.metadata.labels)) continue;
       const adopted = this.ctx.store.mutate(R.replicasets, rs.metadata.namespace, rs.metadata.name, (o) => {
@@ -129,10 +124,8 @@ export class DeploymentController {
   getPodMapForDeployment(d: KubeObject, rsList: RS[]): Map<string, KubeObject[]> {
     const m = new Map<string, KubeObject[]>();
     for (const rs of rsList) m.set(rs.metadata.uid!, []);
-    for (const p of this.ctx.pods.list(d.metadata.namespace)) {
-      if (!selectorMatches(d.spec.selector, p.metadata.labels)) continue;
-      const ref = controllerOf(p);
-      if (ref && m.has(ref.uid)) m.get(ref.uid)!.push(p);
+    for (const rs of rsList) {
+      for (const p of this.ctx.pods.ownedBy(rs.metadata.uid!)) if (selectorMatches(d.spec.selector, p.metadata.labels)) m.get(rs.metadata.uid!)!.push(p);
     }
     return m;
   }

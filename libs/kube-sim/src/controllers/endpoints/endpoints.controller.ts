@@ -34,8 +34,7 @@ export class EndpointsController {
     }
     if (!svc.spec?.selector || Object.keys(svc.spec.selector).length === 0) return;
     const groups = new Map<string, { ports: ResolvedPort[]; ready: any[]; notReady: any[] }>();
-    for (const pod of this.ctx.pods.list(ns)) {
-      if (!mapSelectorMatches(svc.spec.selector, pod.metadata.labels)) continue;
+    for (const pod of podsOf(this.ctx, svc)) {
       if (!pod.status?.podIP || pod.metadata.deletionTimestamp || isTerminal(pod)) continue;
       const { ports, missing } = resolvePorts(svc, pod);
       if (missing && ports.length === 0) continue;
@@ -95,5 +94,5 @@ export function enqueueServicesForPod(ctx: ControllerContext, queue: WorkQueue, 
 }
 
 export function podsOf(ctx: ControllerContext, svc: KubeObject): KubeObject[] {
-  return ctx.pods.list(svc.metadata.namespace).filter((p) => mapSelectorMatches(svc.spec?.selector, p.metadata.labels));
+  return ctx.pods.withLabels(svc.metadata.namespace, svc.spec?.selector ?? {});
 }

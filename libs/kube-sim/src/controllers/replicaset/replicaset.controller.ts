@@ -27,7 +27,7 @@ export class ReplicaSetController {
     if (ref?.kind === 'ReplicaSet') this.queue.add(`${ns}/${ref.name}`);
     const oldRef = ev.oldObject ? controllerOf(ev.oldObject) : undefined;
     if (oldRef?.kind === 'ReplicaSet' && oldRef.uid !== ref?.uid) this.queue.add(`${ns}/${oldRef.name}`);
-    if (!ref && ev.type !== 'DELETED') {
+    if (!ref && ev.type !== 'DELETED' && !ev.object.metadata.deletionTimestamp) {
       for (const rs of this.ctx.replicasets.list(ns)) if (selectorMatches(rs.spec?.selector, ev.object.metadata.labels)) this.queue.add(keyOf(rs));
     }
   }
@@ -52,7 +52,7 @@ export class ReplicaSetController {
   private claimPods(rs: KubeObject): KubeObject[] {
     const owned = this.ctx.pods.ownedBy(rs.metadata.uid!).filter((p) => selectorMatches(rs.spec.selector, p.metadata.labels));
     if (rs.metadata.deletionTimestamp) return owned;
-    for (const p of this.ctx.pods.list(rs.metadata.namespace)) {
+    for (const p of this.ctx.pods.orphans(rs.metadata.namespace)) {
       if (controllerOf(p) || p.metadata.deletionTimestamp || !selectorMatches(rs.spec.selector, p.metadata.labels)) continue;
       const adopted = this.ctx.store.mutate(R.pods, p.metadata.namespace, p.metadata.name, (o) => {
         o.metadata.ownerReferences = [...(o.metadata.ownerReferences ?? []), controllerRef(rs)];
@@ -85,7 +85,7 @@ export class ReplicaSetController {
   /** Pods of any ReplicaSet owned by the same controller (the sibling replica sets of one Deployment). */
   private relatedPods(rs: KubeObject): KubeObject[] {
     const owner = controllerOf(rs);
-    const siblings = owner ? this.ctx.replicasets.list(rs.metadata.namespace).filter((r) => controllerOf(r)?.uid === owner.uid) : [rs];
+    const siblings = owner ? this.ctx.replicasets.ownedBy(owner.uid) : [rs];
     return siblings.flatMap((r) => this.ctx.pods.ownedBy(r.metadata.uid!));
   }
 

@@ -8,6 +8,10 @@ import { controllerOf, sameResource } from './resources';
 export class Informer {
   private readonly byNs = new Map<string, Map<string, KubeObject>>();
   private readonly byOwner = new Map<string, Map<string, KubeObject>>();
+  /** `ns/key=value` → objects carrying that label, so a selector's candidates are not a scan of the namespace. */
+  private readonly byLabel = new Map<string, Map<string, KubeObject>>();
+  /** Objects without a controller, per namespace: what a controller may adopt. */
+  private readonly orphansByNs = new Map<string, Map<string, KubeObject>>();
 
   constructor(readonly resource: ResourceKey, store: ObjectStore) {
     for (const o of store.list(resource)) this.put(o);
@@ -38,6 +42,23 @@ export class Informer {
     return [...(this.byOwner.get(uid)?.values() ?? [])];
   }
 
+  /** Objects in `ns` whose labels include every pair of `selector` (a Service's map selector). */
+  withLabels(ns: string | undefined, selector: Record<string, string>): KubeObject[] {
+    const pairs = Object.entries(selector);
+    if (pairs.length === 0) return [];
+    let best: Map<string, KubeObject> | undefined;
+    for (const [k, v] of pairs) {
+      const m = this.byLabel.get(`${ns ?? ''}/${k}=${v}`);
+      if (!m) return [];
+      if (!best || m.size < best.size) best = m;
+    }
+    return [...best!.values()].filter((o) => pairs.every(([k, v]) => o.metadata.labels?.[k] === v));
+  }
+
+  orphans(ns: string | undefined): KubeObject[] {
+    return [...(this.orphansByNs.get(ns ?? '')?.values() ?? [])];
+  }
+
   private put(o: KubeObject): void {
     const ns = o.metadata.namespace ?? '';
     let m = this.byNs.get(ns);
@@ -45,11 +66,21 @@ export class Informer {
     const prev = m.get(o.metadata.name);
     if (prev) this.unindex(prev);
     m.set(o.metadata.name, o);
+    for (const [k, v] of Object.entries(o.metadata.labels ?? {})) {
+      const lk = `${ns}/${k}=${v}`;
+      let lm = this.byLabel.get(lk);
+      if (!lm) this.byLabel.set(lk, (lm = new Map()));
+      lm.set(o.metadata.name, o);
+    }
     const ref = controllerOf(o);
     if (ref) {
       let om = this.byOwner.get(ref.uid);
       if (!om) this.byOwner.set(ref.uid, (om = new Map()));
       om.set(`${ns}/${o.metadata.name}`, o);
+    } else {
+      let on = this.orphansByNs.get(ns);
+      if (!on) this.orphansByNs.set(ns, (on = new Map()));
+      on.set(o.metadata.name, o);
     }
   }
 
@@ -63,8 +94,20 @@ export class Informer {
   }
 
   private unindex(o: KubeObject): void {
+    const ns = o.metadata.namespace ?? '';
+    for (const [k, v] of Object.entries(o.metadata.labels ?? {})) {
+      const lk = `${ns}/${k}=${v}`;
+      const lm = this.byLabel.get(lk);
+      lm?.delete(o.metadata.name);
+      if (lm && lm.size === 0) this.byLabel.delete(lk);
+    }
     const ref = controllerOf(o);
-    if (!ref) return;
+    if (!ref) {
+      const on = this.orphansByNs.get(o.metadata.namespace ?? '');
+      on?.delete(o.metadata.name);
+      if (on && on.size === 0) this.orphansByNs.delete(o.metadata.namespace ?? '');
+      return;
+    }
     const om = this.byOwner.get(ref.uid);
     om?.delete(`${o.metadata.namespace ?? ''}/${o.metadata.name}`);
     if (om && om.size === 0) this.byOwner.delete(ref.uid);
