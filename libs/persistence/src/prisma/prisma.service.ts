@@ -29,12 +29,31 @@ export class PrismaService extends PrismaClient implements OnModuleInit, OnModul
   }
 
   async onModuleInit(): Promise<void> {
-    // Fail at boot, not on the first request, when the database is unreachable.
-    await this.$connect();
-    await this.$queryRaw`SELECT 1`;
+    // Fail at boot, not on the first request, when the database is unreachable, saying what to do about it.
+    try {
+      await this.$connect();
+      await this.$queryRaw`SELECT 1`;
+    } catch (error) {
+      throw new DatabaseUnavailableError(error);
+    }
   }
 
   async onModuleDestroy(): Promise<void> {
     await this.$disconnect();
+  }
+}
+
+/** Raised at boot: names the cause (no such database, refused, auth) and the next step; never the URL's password. */
+export class DatabaseUnavailableError extends Error {
+  constructor(cause: unknown) {
+    const text = String((cause as { message?: string })?.message ?? cause);
+    const hint = /does not exist|DatabaseDoesNotExist|3D000/.test(text)
+      ? 'The database does not exist yet: run `npm run db:migrate` (it creates the database and applies the migrations).'
+      : /relation .* does not exist|42P01/.test(text)
+        ? 'The database has no tables yet: run `npm run db:migrate`.'
+        : 'Is PostgreSQL running and DATABASE_URL right? `docker compose up -d postgres` starts one.';
+    const reason = text.split('\n').map((l) => l.trim()).filter(Boolean).pop() ?? 'unknown error';
+    super(`Cannot use the database: ${reason}\n${hint}`);
+    this.name = 'DatabaseUnavailableError';
   }
 }
