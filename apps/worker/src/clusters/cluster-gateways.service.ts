@@ -1,0 +1,57 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { DeploymentTickRepository, SecretBox } from '@cutover/persistence';
+import { KubeClient, KubeGateway, kubeConfigFromCredentials, type ClusterCredentials } from '@cutover/k8s';
+import { WakeRouter } from '../watches/wake-router.service';
+import { WORKER_OPTIONS, type WorkerOptions } from '../worker.options';
+
+/** Must match how the api seals credentials (ClustersService): the box is bound to its cluster row. */
+const aadFor = (clusterId: string) => `cluster:${clusterId}`;
+
+/** One KubeGateway (client, rate limit, watches) per cluster, opened from the sealed credentials on first use. */
+@Injectable()
+export class ClusterGateways implements OnApplicationShutdown {
+  private readonly logger = new Logger(ClusterGateways.name);
+  private readonly gateways = new Map<string, Promise<KubeGateway>>();
+
+  constructor(
+    @Inject(DeploymentTickRepository) private readonly repo: DeploymentTickRepository,
+    @Inject(SecretBox) private readonly box: SecretBox,
+    @Inject(WakeRouter) private readonly router: WakeRouter,
+    @Inject(WORKER_OPTIONS) private readonly options: WorkerOptions,
+  ) {}
+
+  get(clusterId: string): Promise<KubeGateway> {
+    let gateway = this.gateways.get(clusterId);
+    if (!gateway) {
+      gateway = this.open(clusterId);
+      this.gateways.set(clusterId, gateway);
+      // A failed open (cluster row gone, bad credentials) is retried on the next use.
+      gateway.catch(() => this.gateways.delete(clusterId));
+    }
+    return gateway;
+  }
+
+  private async open(clusterId: string): Promise<KubeGateway> {
+    const row = await this.repo.clusterCredentials(clusterId);
+    if (!row) throw new Error(`cluster ${clusterId} does not exist`);
+    const credentials = this.box.openJson<ClusterCredentials>(row.credentials, aadFor(clusterId));
+    const client = new KubeClient(kubeConfigFromCredentials(credentials), this.options.rateLimit);
+    return new KubeGateway(clusterId, client, (namespace) => ({
+      ...this.options.watch,
+      onChange: (_kind, obj) => this.router.objectChanged(clusterId, namespace, obj),
+      onError: (kind, error) => this.logger.warn(`watch of ${kind} in ${row.name}/${namespace} broke: ${String(error)}; restarting`),
+    }));
+  }
+
+  /** Requests sent to every cluster so far (bench). */
+  async totalRequests(): Promise<number> {
+    let total = 0;
+    for (const g of this.gateways.values()) total += (await g.catch(() => null))?.client.total ?? 0;
+    return total;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    for (const g of this.gateways.values()) (await g.catch(() => null))?.close();
+    this.gateways.clear();
+  }
+}

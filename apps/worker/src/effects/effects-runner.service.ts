@@ -1,0 +1,60 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { ReleaseSpec } from '@cutover/domain';
+import type { AppTarget, KubeGateway, ReleaseRef, RequestMeter } from '@cutover/k8s';
+import { DeploymentTickRepository, type PendingEffect } from '@cutover/persistence';
+import { CheckRunner } from '../checks/check-runner.service';
+
+export interface EffectsScope {
+  deploymentId: string;
+  applicationId: string;
+  /** The release the deployment deploys. */
+  release: string;
+  target: AppTarget;
+  gateway: KubeGateway;
+  meter: RequestMeter;
+}
+
+/**
+ * Runs committed effects in order, each an idempotent "make it so", then marks them done in one statement. A
+ * failure stops the run: what is left stays pending and the next tick finishes it before deciding anything new.
+ * runCheck effects are handed to the check runner and marked done when their result is recorded.
+ */
+@Injectable()
+export class EffectsRunner {
+  /** Releases are immutable, so their specs are cached for the life of the process. */
+  private readonly specs = new Map<string, Promise<ReleaseRef>>();
+
+  constructor(
+    @Inject(DeploymentTickRepository) private readonly repo: DeploymentTickRepository,
+    @Inject(CheckRunner) private readonly checks: CheckRunner,
+  ) {}
+
+  async run(scope: EffectsScope, effects: readonly PendingEffect[]): Promise<void> {
+    if (effects.length === 0) return;
+    const done: string[] = [];
+    const ctx = { release: scope.release, meter: scope.meter, releaseSpec: (version: string) => this.releaseSpec(scope.applicationId, version) };
+    for (const pending of effects) {
+      if (pending.effect.kind === 'runCheck') {
+        this.checks.start(scope.deploymentId, pending.id, pending.effect);
+        continue;
+      }
+      await scope.gateway.apply(scope.target, pending.effect, ctx);
+      done.push(pending.id);
+    }
+    await this.repo.markEffectsDone(done);
+  }
+
+  private releaseSpec(applicationId: string, version: string): Promise<ReleaseRef> {
+    const key = `${applicationId}/${version}`;
+    let spec = this.specs.get(key);
+    if (!spec) {
+      spec = this.repo.releaseSpec(applicationId, version).then((s: ReleaseSpec | null) => {
+        if (!s) throw new Error(`release ${version} not found`);
+        return { version, spec: s };
+      });
+      this.specs.set(key, spec);
+      spec.catch(() => this.specs.delete(key));
+    }
+    return spec;
+  }
+}

@@ -1,0 +1,99 @@
+import { CUTOVER_CONFIG, type WorkerConfig } from '@cutover/config';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { DEPLOYMENTS_QUEUE, DeploymentQueue, InvalidJobError, parseJob } from '@cutover/queue';
+import { DomainError } from '@cutover/domain';
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { DeploymentTickService, type TickOutcome } from '../ticks/deployment-tick.service';
+import { WORKER_OPTIONS, type WorkerOptions } from '../worker.options';
+
+const MAX_BACKOFF_MS = 30_000;
+
+/**
+ * The BullMQ consumer: thin. Validates the payload, runs one tick, and turns the tick's wake-up into the next job
+ * once this one has ended (the job id is the deployment id, so the next job can only be added then).
+ */
+@Injectable()
+export class DeploymentProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(DeploymentProcessor.name);
+  private worker: Worker | null = null;
+  private readonly failures = new Map<string, number>();
+
+  constructor(
+    @Inject(CUTOVER_CONFIG) private readonly config: WorkerConfig,
+    @Inject(WORKER_OPTIONS) private readonly options: WorkerOptions,
+    @Inject(DeploymentQueue) private readonly queue: DeploymentQueue,
+    @Inject(DeploymentTickService) private readonly ticks: DeploymentTickService,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const lockDuration = this.options.lockDurationMs ?? 10_000;
+    this.worker = new Worker(DEPLOYMENTS_QUEUE, (job: Job) => this.process(job), {
+      connection: this.queue.redis.duplicate({ maxRetriesPerRequest: null }),
+      prefix: this.queue.queuePrefix,
+      concurrency: this.config.concurrency,
+      lockDuration,
+      stalledInterval: lockDuration,
+      // A killed worker's job is taken over, however many times that happens: ticks are safe to repeat.
+      maxStalledCount: 1_000,
+    });
+    this.worker.on('completed', (job: Job) => void this.after(job.id));
+    this.worker.on('failed', (job: Job | undefined, error: Error) => void this.afterFailure(job?.id, error));
+    this.worker.on('error', (error: Error) => this.logger.error(`queue error: ${error.message}`));
+  }
+
+  /** Exposed for tests: one job's work. */
+  async process(job: Job): Promise<TickOutcome> {
+    let deploymentId: string;
+    try {
+      deploymentId = parseJob(job.name, job.data).data.deploymentId;
+    } catch (error) {
+      if (error instanceof InvalidJobError) throw new UnrecoverableError(error.message);
+      throw error;
+    }
+    await this.queue.clearMemo(deploymentId);
+    try {
+      const outcome = await this.ticks.tick(deploymentId);
+      if ((outcome.status === 'committed' || outcome.status === 'unchanged') && outcome.wakeAt !== null) {
+        await this.queue.remember(deploymentId, outcome.wakeAt);
+      }
+      // A stale job lost the race to another tick: that tick scheduled what comes next.
+      return outcome;
+    } catch (error) {
+      if (error instanceof DomainError) throw new UnrecoverableError(`${error.code}: ${error.message}`);
+      throw error;
+    }
+  }
+
+  private async after(id: string | undefined): Promise<void> {
+    if (!id) return;
+    this.failures.delete(id);
+    await this.queue.afterJob(id).catch((error: unknown) => this.logger.warn(`scheduling ${id} failed: ${String(error)}`));
+  }
+
+  private async afterFailure(id: string | undefined, error: Error): Promise<void> {
+    if (!id) return;
+    if (error instanceof UnrecoverableError || error.name === 'UnrecoverableError') {
+      this.logger.error(`tick of ${id} discarded: ${error.message}`);
+      return;
+    }
+    const n = (this.failures.get(id) ?? 0) + 1;
+    this.failures.set(id, n);
+    const backoff = Math.min(MAX_BACKOFF_MS, 500 * 2 ** (n - 1));
+    this.logger.warn(`tick of ${id} failed (${n} in a row), again in ${backoff} ms: ${error.message}`);
+    try {
+      await this.queue.remember(id, Date.now() + backoff);
+      await this.queue.afterJob(id);
+    } catch (e) {
+      this.logger.warn(`rescheduling ${id} failed: ${String(e)}`);
+    }
+  }
+
+  /** SIGTERM: stop taking jobs, let the running ticks finish, then close. */
+  async onApplicationShutdown(): Promise<void> {
+    const worker = this.worker;
+    this.worker = null;
+    if (!worker) return;
+    await worker.close();
+    await worker.disconnect().catch(() => undefined);
+  }
+}

@@ -1,0 +1,63 @@
+import { CUTOVER_CONFIG, type WorkerConfig } from '@cutover/config';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { DeploymentTickRepository } from '@cutover/persistence';
+import { DeploymentQueue } from '@cutover/queue';
+import { ClusterGateways } from '../clusters/cluster-gateways.service';
+import { WakeRouter } from '../watches/wake-router.service';
+
+/**
+ * The safety net (not a polling loop over the cluster): every period it lists the active deployments from Postgres,
+ * makes sure their namespaces are watched, and enqueues each one that has no job. So a flushed or restarted Redis,
+ * a lost wake-up or a dead worker never leaves a deployment stuck.
+ */
+@Injectable()
+export class Reconciler implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(Reconciler.name);
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<number> | null = null;
+
+  constructor(
+    @Inject(CUTOVER_CONFIG) private readonly config: WorkerConfig,
+    @Inject(DeploymentTickRepository) private readonly repo: DeploymentTickRepository,
+    @Inject(DeploymentQueue) private readonly queue: DeploymentQueue,
+    @Inject(ClusterGateways) private readonly gateways: ClusterGateways,
+    @Inject(WakeRouter) private readonly router: WakeRouter,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    void this.reconcile();
+    this.timer = setInterval(() => void this.reconcile(), this.config.reconcileIntervalMs);
+    this.timer.unref();
+  }
+
+  /** One pass; returns how many deployments it enqueued. Overlapping calls share one pass. */
+  reconcile(): Promise<number> {
+    this.running ??= this.pass()
+      .catch((error: unknown) => {
+        this.logger.warn(`reconcile failed: ${String(error)}`);
+        return 0;
+      })
+      .finally(() => (this.running = null));
+    return this.running;
+  }
+
+  private async pass(): Promise<number> {
+    const active = await this.repo.listActive();
+    let enqueued = 0;
+    for (const d of active) {
+      this.router.register(d);
+      this.gateways
+        .get(d.clusterId)
+        .then((g) => g.watchNamespace(d.namespace))
+        .catch((error: unknown) => this.logger.warn(`cannot watch ${d.namespace} on cluster ${d.clusterId}: ${String(error)}`));
+      if (await this.queue.hasJob(d.id)) continue;
+      await this.queue.wake(d.id);
+      enqueued += 1;
+    }
+    return enqueued;
+  }
+
+  onApplicationShutdown(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+}

@@ -1,0 +1,106 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { canonicalJson, decide, isTerminal, type Decision, type DeploymentState, type Observation } from '@cutover/domain';
+import { newMeter, type AppTarget } from '@cutover/k8s';
+import { DeploymentTickRepository, type TickInput } from '@cutover/persistence';
+import { DeploymentQueue, publishDeploymentEvents } from '@cutover/queue';
+import { ClusterGateways } from '../clusters/cluster-gateways.service';
+import { CheckRunner } from '../checks/check-runner.service';
+import { EffectsRunner } from '../effects/effects-runner.service';
+import { WakeRouter, type ActiveTarget } from '../watches/wake-router.service';
+
+export type TickOutcome =
+  | { status: 'missing' }
+  | { status: 'idle' }
+  | { status: 'stale' }
+  | { status: 'unchanged'; wakeAt: number | null; requests: number }
+  | { status: 'committed'; version: number; phase: string; wakeAt: number | null; requests: number; effects: number };
+
+export class DeploymentNotFoundError extends Error {}
+
+/** Per deployment: ticks run and Kubernetes requests made (the bench's "requests per step"). */
+export interface TickStats {
+  ticks: number;
+  commits: number;
+  requests: number;
+}
+
+/** BlueGreen's fit check needs the cluster's free capacity, once, before anything starts. */
+function needsCapacity(state: DeploymentState): boolean {
+  return state.phase === 'Pending' && state.ctx.strategy.type === 'BlueGreen';
+}
+
+function nothingChanged(before: DeploymentState, decision: Decision): boolean {
+  return decision.effects.length === 0 && decision.events.length === 0 && decision.commands.length === 0 && canonicalJson(before) === canonicalJson(decision.state);
+}
+
+/**
+ * One tick (ARCHITECTURE.md): load → finish unfinished effects → observe → decide (pure) → commit WHERE version = v
+ * → run the effects → publish the events. The caller schedules the returned wake-up.
+ */
+@Injectable()
+export class DeploymentTickService {
+  private readonly logger = new Logger(DeploymentTickService.name);
+  readonly stats = new Map<string, TickStats>();
+
+  constructor(
+    @Inject(DeploymentTickRepository) private readonly repo: DeploymentTickRepository,
+    @Inject(ClusterGateways) private readonly gateways: ClusterGateways,
+    @Inject(EffectsRunner) private readonly effects: EffectsRunner,
+    @Inject(CheckRunner) private readonly checks: CheckRunner,
+    @Inject(WakeRouter) private readonly router: WakeRouter,
+    @Inject(DeploymentQueue) private readonly queue: DeploymentQueue,
+  ) {}
+
+  async tick(deploymentId: string): Promise<TickOutcome> {
+    const input = await this.repo.load(deploymentId);
+    if (!input) return { status: 'missing' };
+    const active: ActiveTarget = { id: input.id, ...input.target };
+    if (isTerminal(input.state.phase) && input.commands.length === 0 && input.unfinished.length === 0) {
+      this.router.unregister(active);
+      return { status: 'idle' };
+    }
+    this.router.register(active);
+    const stats = this.statsOf(deploymentId);
+    stats.ticks += 1;
+    const meter = newMeter();
+    try {
+      return await this.run(input, meter, active);
+    } finally {
+      stats.requests += meter.requests;
+    }
+  }
+
+  private async run(input: TickInput, meter: ReturnType<typeof newMeter>, active: ActiveTarget): Promise<TickOutcome> {
+    const target: AppTarget = input.target;
+    const gateway = await this.gateways.get(input.target.clusterId);
+    const scope = { deploymentId: input.id, applicationId: input.applicationId, release: input.state.ctx.release, target, gateway, meter };
+    await gateway.ensureNamespace(target.namespace, meter);
+    await this.effects.run(scope, input.unfinished);
+
+    const observation: Observation = await gateway.observe(target, { capacity: needsCapacity(input.state), meter });
+    observation.checks = { ...input.checkResults, ...this.checks.progress(input.id) };
+    const decision = decide(input.state, observation, input.commands, Date.now());
+    if (nothingChanged(input.state, decision)) return { status: 'unchanged', wakeAt: decision.wakeAt, requests: meter.requests };
+
+    const result = await this.repo.commit(input.id, input.version, decision);
+    if (!result.committed) return { status: 'stale' };
+    this.statsOf(input.id).commits += 1;
+    await this.effects.run(scope, result.effects);
+    if (isTerminal(decision.state.phase)) this.router.unregister(active);
+    await publishDeploymentEvents(this.queue.redis, this.queue.queuePrefix, input.id, result.events).catch((error: unknown) =>
+      this.logger.warn(`publishing events of ${input.id} failed: ${String(error)}`),
+    );
+    // Look again right away: a write that changed nothing sends no watch event, yet the machine may wait on it.
+    const wakeAt = isTerminal(decision.state.phase) ? null : Date.now();
+    return { status: 'committed', version: result.version, phase: decision.state.phase, wakeAt, requests: meter.requests, effects: result.effects.length };
+  }
+
+  private statsOf(id: string): TickStats {
+    let s = this.stats.get(id);
+    if (!s) {
+      s = { ticks: 0, commits: 0, requests: 0 };
+      this.stats.set(id, s);
+    }
+    return s;
+  }
+}

@@ -1,0 +1,35 @@
+import { CutoverConfigModule, type WorkerConfig } from '@cutover/config';
+import { type DynamicModule, Module } from '@nestjs/common';
+import { DeploymentTickRepository, PersistenceModule } from '@cutover/persistence';
+import { QueueModule } from '@cutover/queue';
+import { CheckRunner } from './checks/check-runner.service';
+import { ClusterGateways } from './clusters/cluster-gateways.service';
+import { EffectsRunner } from './effects/effects-runner.service';
+import { DeploymentProcessor } from './processors/deployment.processor';
+import { Reconciler } from './reconciler/reconciler.service';
+import { DeploymentTickService } from './ticks/deployment-tick.service';
+import { WakeRouter } from './watches/wake-router.service';
+import { WORKER_OPTIONS, type WorkerOptions } from './worker.options';
+
+/** The worker process: BullMQ consumer, ticks, effects, checks, cluster watches and the reconciler. */
+@Module({})
+export class WorkerModule {
+  static forRoot(config: WorkerConfig, options: WorkerOptions = {}): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: [CutoverConfigModule.withConfig(config), PersistenceModule.forRoot(), QueueModule],
+      providers: [
+        { provide: WORKER_OPTIONS, useValue: options },
+        DeploymentTickRepository,
+        WakeRouter,
+        ClusterGateways,
+        CheckRunner,
+        EffectsRunner,
+        DeploymentTickService,
+        DeploymentProcessor,
+        Reconciler,
+      ],
+      exports: [DeploymentTickService, Reconciler, ClusterGateways],
+    };
+  }
+}

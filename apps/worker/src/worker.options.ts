@@ -1,0 +1,15 @@
+// Knobs of the worker beyond the environment config (tests and benches tune them; defaults suit production).
+import type { RateLimit, WatchOptions } from '@cutover/k8s';
+
+export const WORKER_OPTIONS = Symbol('WORKER_OPTIONS');
+
+export interface WorkerOptions {
+  /** Per-cluster client-side rate limit (default 50 qps, burst 100). */
+  rateLimit?: RateLimit;
+  /** Watch restart policy (quiet period, back-off). */
+  watch?: Pick<WatchOptions, 'quietMs' | 'retryMs'>;
+  /** BullMQ lock duration: how soon a job of a killed worker is taken over (default 10 s). */
+  lockDurationMs?: number;
+  /** Collapse bursts of watch events for one deployment into one wake (default 15 ms). */
+  wakeDebounceMs?: number;
+}
