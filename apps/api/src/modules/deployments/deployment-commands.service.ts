@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { canApply, DomainError, initialDeploymentState, type CommandIntent, type CommandType, type RequestContext } from '@cutover/domain';
+import { canApply, DomainError, initialDeploymentState, isTerminal, type CommandIntent, type CommandType, type RequestContext } from '@cutover/domain';
 import {
   AuditRepository,
   type DeploymentCommandRecord,
@@ -92,6 +92,11 @@ export class DeploymentCommandsService {
     if (!verdict.ok) {
       const error = DomainError.conflict(`Cannot ${intent.type} deployment ${d.id}: ${verdict.reason}.`, { phase: d.state.phase, pauseReason: d.state.pauseReason, command: intent.type });
       return this.refuse(tx, ctx, action, d.id, error, req);
+    }
+    if (intent.type === 'retry' && isTerminal(d.state.phase)) {
+      // A retried deployment becomes active again: not while another one runs in its environment.
+      const active = await this.deployments.findActive(tx, d.environmentId);
+      if (active && active.id !== d.id) return this.refuse(tx, ctx, action, d.id, activeConflict(active), req);
     }
     const pending = conflictingPending(await this.deployments.pendingCommands(tx, d.id), intent.type);
     if (pending) {
