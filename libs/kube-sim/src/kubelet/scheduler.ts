@@ -119,17 +119,32 @@ export class Scheduler {
     this.bind(pod, best.node.metadata.name);
   }
 
+  /** The pods/binding subresource: spec.nodeName and PodScheduled=True in one write where the store allows it. */
   private bind(pod: KubeObject, node: string): void {
-    const bound = this.ctx.store.mutate(R.pods, pod.metadata.namespace, pod.metadata.name, (o) => {
-      if (o.metadata.uid !== pod.metadata.uid || o.spec.nodeName) throw Object.assign(new Error('pod changed'), { code: 409 });
-      o.spec.nodeName = node;
-    });
-    if (!bound) return;
     const now = this.ctx.clock.timestamp();
-    this.ctx.store.mutateStatus(R.pods, pod.metadata.namespace, pod.metadata.name, (o) => {
+    const check = (o: KubeObject): void => {
+      if (o.metadata.uid !== pod.metadata.uid || o.spec.nodeName) throw Object.assign(new Error('pod changed'), { code: 409 });
+    };
+    const setScheduled = (o: KubeObject): void => {
       const conds = (o.status?.conditions ?? []).filter((c: any) => c.type !== 'PodScheduled');
       o.status = { ...(o.status ?? {}), conditions: [...conds, { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: now }] };
-    });
+    };
+    const { store } = this.ctx;
+    let bound: KubeObject | undefined;
+    if (store.mutateWithStatus) {
+      bound = store.mutateWithStatus(R.pods, pod.metadata.namespace, pod.metadata.name, (o) => {
+        check(o);
+        o.spec.nodeName = node;
+        setScheduled(o);
+      });
+    } else {
+      bound = store.mutate(R.pods, pod.metadata.namespace, pod.metadata.name, (o) => {
+        check(o);
+        o.spec.nodeName = node;
+      });
+      if (bound) store.mutateStatus(R.pods, pod.metadata.namespace, pod.metadata.name, setScheduled);
+    }
+    if (!bound) return;
     this.ctx.recorder.record(bound, 'Normal', 'Scheduled', `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${node}`, 'default-scheduler');
   }
 

@@ -127,6 +127,14 @@ export interface ObjectStore {
   mutate(resource: ResourceKey, namespace: string | undefined, name: string, fn: (obj: KubeObject) => void): KubeObject | undefined;
   mutateStatus(resource: ResourceKey, namespace: string | undefined, name: string, fn: (obj: KubeObject) => void): KubeObject | undefined;
   /**
+   * Optional (added by the controllers; they fall back to mutate + mutateStatus, i.e. two events, when absent):
+   * read-modify-write of metadata, spec AND status as ONE write and one MODIFIED event, with the usual generation
+   * bump when spec changed. Real apiservers do this in two places the traces show as one event: the pods/binding
+   * subresource (spec.nodeName + PodScheduled condition) and the Deployment status strategy, which persists
+   * metadata.annotations (the revision annotation) together with status.
+   */
+  mutateWithStatus?(resource: ResourceKey, namespace: string | undefined, name: string, fn: (obj: KubeObject) => void): KubeObject | undefined;
+  /**
    * Delete. With gracePeriodSeconds > 0 on pods (or finalizers present), sets deletionTimestamp and emits MODIFIED;
    * the object is removed (DELETED) by `remove` (the kubelet does this for pods) or when finalizers empty.
    * See the header comment for propagationPolicy. Returns the object as deleted/marked, or undefined when absent.

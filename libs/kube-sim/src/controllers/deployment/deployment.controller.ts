@@ -316,15 +316,22 @@ export class DeploymentController {
       throw Object.assign(new Error(`Operation cannot be fulfilled on deployments.apps "${d.metadata.name}": the object has been modified; please apply your changes to the latest version and try again`), { code: 409 });
     }
     const wantRev = d.metadata.annotations?.[RevisionAnnotation];
-    if (wantRev !== undefined && stored.metadata.annotations?.[RevisionAnnotation] !== wantRev) {
-      this.ctx.store.mutate(R.deployments, ns, d.metadata.name, (o) => {
-        o.metadata.annotations = { ...(o.metadata.annotations ?? {}), [RevisionAnnotation]: wantRev };
-      });
-    }
-    if (!statusEqual(stored.status, status)) {
-      this.ctx.store.mutateStatus(R.deployments, ns, d.metadata.name, (o) => {
+    const revChanged = wantRev !== undefined && stored.metadata.annotations?.[RevisionAnnotation] !== wantRev;
+    const setRev = (o: KubeObject): void => {
+      o.metadata.annotations = { ...(o.metadata.annotations ?? {}), [RevisionAnnotation]: wantRev! };
+    };
+    if (revChanged && this.ctx.store.mutateWithStatus) {
+      this.ctx.store.mutateWithStatus(R.deployments, ns, d.metadata.name, (o) => {
+        setRev(o);
         o.status = status;
       });
+    } else {
+      if (revChanged) this.ctx.store.mutate(R.deployments, ns, d.metadata.name, setRev);
+      if (!statusEqual(stored.status, status)) {
+        this.ctx.store.mutateStatus(R.deployments, ns, d.metadata.name, (o) => {
+          o.status = status;
+        });
+      }
     }
     d.status = status;
   }
