@@ -55,10 +55,13 @@ export class PinoNestLogger implements LoggerService {
     // Nest appends the logger's context as the last argument; `logger.log({ ... }, 'text')` puts the text before it.
     const context = params.length > 0 && typeof params[params.length - 1] === 'string' ? (params[params.length - 1] as string) : undefined;
     const rest = context === undefined ? params : params.slice(0, -1);
-    const text = msg || rest.filter((p): p is string => typeof p === 'string').join(' ');
+    // Nest reports errors as (message, stack, context).
+    const stack = rest.find((p): p is string => typeof p === 'string' && p.includes('\n    at '));
+    const text = msg || rest.filter((p): p is string => typeof p === 'string' && p !== stack).join(' ');
     const requestId = requestScope.getStore()?.requestId;
     const extra: Record<string, unknown> = { ...obj };
     if (context) extra['context'] = context;
+    if (stack) extra['stack'] = stack;
     if (requestId) extra['requestId'] = requestId;
     this.logger[level](extra, text);
   }
