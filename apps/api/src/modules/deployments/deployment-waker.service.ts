@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
+import { DeploymentQueue } from '@cutover/queue';
 import { API_LOGGER } from '../../common/logging/logging.module';
 
 /**
@@ -9,19 +10,16 @@ import { API_LOGGER } from '../../common/logging/logging.module';
  */
 @Injectable()
 export class DeploymentWaker {
-  constructor(@Inject(API_LOGGER) private readonly log: Logger) {}
+  constructor(
+    private readonly queue: DeploymentQueue,
+    @Inject(API_LOGGER) private readonly log: Logger,
+  ) {}
 
   async wake(deploymentId: string): Promise<void> {
     try {
-      await this.enqueue(deploymentId);
+      await this.queue.wake(deploymentId);
     } catch (err) {
       this.log.warn({ err, deploymentId }, 'could not wake the worker; the reconciler will pick the deployment up');
     }
-  }
-
-  // The one place that talks to the queue (libs/queue's producer once it lands).
-  private enqueue(deploymentId: string): Promise<void> {
-    this.log.debug({ deploymentId }, 'deployment wake-up (queue producer not wired yet)');
-    return Promise.resolve();
   }
 }

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PrismaClient } from '@cutover/persistence';
+import { DeploymentQueue } from '@cutover/queue';
 import { createTestPrisma } from '@cutover/testing';
 import { startTestApi, type TestApi } from '../../../test/test-api';
 import { as, canaryStrategy, DeploymentStates, seedApp } from './deployments.fixtures';
@@ -43,6 +44,10 @@ describe('deployments: create, read, history (REST + GraphQL)', () => {
     expect((row.state as { ctx: { replicas: number; release: string } }).ctx).toMatchObject({ replicas: 4, release: '1.0.0', previousRelease: null });
     const audit = await db.auditEntry.findMany({ where: { action: 'deployment.create', resourceId: res.body.id } });
     expect(audit).toEqual([expect.objectContaining({ outcome: 'success', actorName: res.body.createdBy, reason: 'first' })]);
+    // The worker is woken through the real queue (no worker runs here, so the job waits).
+    const queue = api.app.get(DeploymentQueue, { strict: false });
+    expect(await queue.hasJob(res.body.id)).toBe(true);
+    expect((await queue.queue.getJob(res.body.id))?.data).toEqual({ deploymentId: res.body.id });
   });
 
   it('refuses a second deployment while one is active (409 naming it), and supersedes it on request', async () => {

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ApplicationRepository, DeploymentRepository, EnvironmentRepository, ReleaseRepository } from '@cutover/persistence';
+import { QueueModule } from '@cutover/queue';
 import { IdempotencyModule } from '../../common/idempotency/idempotency.module';
 import { DeploymentCommandsService } from './deployment-commands.service';
 import { DeploymentWaker } from './deployment-waker.service';
@@ -8,7 +9,8 @@ import { DeploymentsResolver } from './deployments.resolver';
 import { DeploymentsService } from './deployments.service';
 
 @Module({
-  imports: [IdempotencyModule],
+  // QueueModule is global: the api's one producer connection, closed with the app.
+  imports: [IdempotencyModule, QueueModule],
   controllers: [DeploymentsController],
   providers: [
     DeploymentsService,
