@@ -45,6 +45,14 @@ export interface ListPage {
 }
 
 type Bucket = Map<string, Map<string, KubeObject>>; // namespace ('' for cluster-scoped) → name → frozen object
+/** Sorted names per name-map, dropped when a name is added or removed (updates keep it), so lists do not sort every time. */
+const sortedNames = new WeakMap<Map<string, KubeObject>, string[]>();
+
+function namesOf(byName: Map<string, KubeObject>): string[] {
+  let names = sortedNames.get(byName);
+  if (!names) sortedNames.set(byName, (names = [...byName.keys()].sort()));
+  return names;
+}
 
 const GENERATE_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 
@@ -120,8 +128,7 @@ export class MemoryStore implements ObjectStore {
     for (const ns of namespaces) {
       const byName = bucket.get(ns);
       if (!byName) continue;
-      const names = [...byName.keys()].sort();
-      for (const n of names) {
+      for (const n of namesOf(byName)) {
         const o = byName.get(n)!;
         if (labelReqs.length && !matchesLabels(labelReqs, o.metadata.labels)) continue;
         if (fieldReqs.length && !matchesFields(fieldReqs, o)) continue;
@@ -411,8 +418,10 @@ export class MemoryStore implements ObjectStore {
     if (!byName) bucket.set(ns, (byName = new Map()));
     if (type === 'DELETED') {
       byName.delete(obj.metadata.name);
+      sortedNames.delete(byName);
       if (byName.size === 0) bucket.delete(ns);
     } else {
+      if (!byName.has(obj.metadata.name)) sortedNames.delete(byName);
       byName.set(obj.metadata.name, obj);
     }
     const entry: HistoryEntry = { type, resource: { group: def.group, version: def.version, resource: def.resource }, object: obj, rv };
