@@ -12,3 +12,6 @@ export { RESOURCES, RESOURCE_KEYS, findResource, resourceDef, groupResource, gro
 export type { ResourceDef } from './store/resources';
 export * from './store/selectors';
 export { deepClone, deepEqual } from './store/json-utils';
+export { startControllers } from './controllers';
+export type { ControllerManager, ControllerOptions } from './controllers';
+export { Annotations as SimAnnotations, Timing as SimTiming, parseDuration as parseSimDuration } from './kubelet/behaviour';

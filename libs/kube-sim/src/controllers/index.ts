@@ -47,4 +47,3 @@ export function startControllers(store: ObjectStore, opts: ControllerOptions): C
   };
 }
 
-export { Annotations as BehaviourAnnotations } from '../kubelet/behaviour';
