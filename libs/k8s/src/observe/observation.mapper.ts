@@ -140,9 +140,11 @@ export function trafficObservation(app: string, ingresses: KubeObject[], routes:
   const route = routes.find((r) => r.metadata.name === names.primary(app));
   if (route) {
     const rules = arr(obj(route.spec).rules);
-    const weighted = rules.find((r) => !Array.isArray(r.matches) || r.matches.length === 0) ?? rules[rules.length - 1] ?? {};
+    // The API server defaults a rule without matches to a path match, so the header rule is the one matching headers.
+    const byHeader = (r: Obj) => arr(r.matches).some((m) => arr(m.headers).length > 0);
+    const weighted = rules.find((r) => !byHeader(r)) ?? {};
     const canaryRef = arr(weighted.backendRefs).find((b) => b.name === names.canary(app));
-    return { canaryWeight: num(canaryRef?.weight), headerRoute: rules.some((r) => Array.isArray(r.matches) && r.matches.length > 0) };
+    return { canaryWeight: num(canaryRef?.weight), headerRoute: rules.some(byHeader) };
   }
   return null;
 }
