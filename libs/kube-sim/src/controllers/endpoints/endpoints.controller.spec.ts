@@ -17,7 +17,7 @@ describe('endpoints and endpointslices', () => {
     h.store.create(R.deployments, named);
     h.store.create(R.deployments, bare);
     await h.waitFor(() => h!.list(R.pods).length === 2 && h!.list(R.pods).every((p) => cond(p, 'Ready')?.status === 'True'), 'pods ready');
-    const ep = await h.waitFor(() => { const e = h!.get(R.endpoints, 'web'); return e?.subsets?.[0]?.addresses?.length === 1 && e; }, 'endpoints');
+    const ep = await h.waitFor(() => { const e = h!.get(R.endpoints, 'web') as any; return e?.subsets?.[0]?.addresses?.length === 1 && e; }, 'endpoints');
     expect(ep.subsets).toHaveLength(1);
     expect(ep.subsets[0].ports).toEqual([{ name: 'http', port: 8080, protocol: 'TCP' }]);
     expect(ep.subsets[0].addresses[0].targetRef.name).toMatch(/^named-/);
