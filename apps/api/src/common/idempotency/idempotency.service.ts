@@ -66,6 +66,15 @@ export class IdempotencyService {
   }
 
   /**
+   * Whether a request with this key committed since `replay()` looked (call it once the change's locks are held:
+   * a concurrent twin that got there first has committed by then).
+   */
+  async recordedMeanwhile(tx: Tx, req: IdempotentRequest | null): Promise<boolean> {
+    if (req === null) return false;
+    return (await this.records.find(req.scope, req.key, tx)) !== null;
+  }
+
+  /**
    * Stores the answer inside the change's transaction. `false`: a concurrent request with the same key won; the
    * caller must roll back and answer with `replay()` instead.
    */

@@ -26,7 +26,7 @@ describe('deployments: create, read, history (REST + GraphQL)', () => {
     deployer = await api.token('deployer', { apps: ['dshop'] });
     viewer = await api.token('viewer');
     outsider = await api.token('deployer', { apps: ['dshop'], environments: ['staging'] });
-    await seedApp(api, db, admin, 'dshop', ['production', 'staging', 'qa', 'gql', 'idem']);
+    await seedApp(api, db, admin, 'dshop', ['production', 'staging', 'qa', 'gql', 'idem', 'idem2']);
   });
   afterAll(async () => {
     await db.$disconnect();
@@ -91,6 +91,15 @@ describe('deployments: create, read, history (REST + GraphQL)', () => {
     // Keys are per caller: another token's same key is a new request (here refused because one is active).
     await create(admin, body, key).expect(409);
     await create(deployer, body, { 'Idempotency-Key': 'bad key with spaces' }).expect(422);
+  });
+
+  it('answers concurrent requests with one key once: one deployment, the same answer to all', async () => {
+    const body = { app: 'dshop', environment: 'idem2', release: '1.0.1' };
+    const results = await Promise.all(Array.from({ length: 6 }, () => create(deployer, body, { 'Idempotency-Key': 'race-key' })));
+    expect(results.map((r) => r.status)).toEqual([202, 202, 202, 202, 202, 202]);
+    expect(new Set(results.map((r) => r.body.id as string)).size).toBe(1);
+    expect(await db.deployment.count({ where: { environment: { name: 'idem2' } } })).toBe(1);
+    expect(await db.idempotencyRecord.count({ where: { key: 'race-key' } })).toBe(1);
   });
 
   it('refuses an invalid strategy override (422 naming strategy.<field>) and writes nothing', async () => {

@@ -99,6 +99,8 @@ export class DeploymentsService {
       created = await this.tx.run(async (tx) => {
         const locked = await this.environments.lock(tx, app.id, env.name);
         if (!locked) throw DomainError.notFound('environment', `${body.app}/${body.environment}`);
+        // A twin request with the same key that held this lock first has committed its answer: replay it.
+        if (await this.idempotency.recordedMeanwhile(tx, idem)) throw new IdempotencyRace();
         const id = randomUUID();
         const active = await this.deployments.findActive(tx, locked.id);
         if (active) {
