@@ -43,4 +43,13 @@ describe('garbage collector', () => {
     expect(rs[0]!.metadata.ownerReferences).toBeUndefined();
     expect(h.list(R.pods)).toHaveLength(2);
   });
+
+  it('empties a deleted namespace: pods stop gracefully, then the namespace goes', async () => {
+    h = startHarness({ timeScale: 50 });
+    await readyDeployment(h);
+    h.store.delete(R.namespaces, undefined, h.ns);
+    expect(h.store.get(R.namespaces, undefined, h.ns)?.status.phase).toBe('Terminating');
+    await h.waitFor(() => !h!.store.get(R.namespaces, undefined, h!.ns), 'namespace removed');
+    expect(h.list(R.pods)).toHaveLength(0);
+  });
 });

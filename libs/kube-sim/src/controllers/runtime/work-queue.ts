@@ -7,6 +7,8 @@ import type { TimerQueue } from './timer-queue';
  */
 export class WorkQueue {
   private readonly pending = new Set<string>();
+  /** Consecutive failures per key: client-go's per-item exponential back-off (5 ms doubling, capped). */
+  private readonly failures = new Map<string, number>();
   private scheduled = false;
   private stopped = false;
 
@@ -45,10 +47,13 @@ export class WorkQueue {
       if (this.stopped) return;
       try {
         this.sync(key);
+        this.failures.delete(key);
       } catch (err) {
-        // A conflict or a vanished object: retry shortly, as client-go's rate-limited requeue does.
-        if (!isBenign(err)) console.error(`[kube-sim] ${this.name} sync ${key} failed`, err);
-        this.timers.afterReal(5, () => this.add(key));
+        // A conflict or a vanished object: retry shortly, backing off per key as client-go's rate limiter does.
+        const n = (this.failures.get(key) ?? 0) + 1;
+        this.failures.set(key, n);
+        if (!isBenign(err) && n === 1) console.error(`[kube-sim] ${this.name} sync ${key} failed`, err);
+        this.timers.afterReal(Math.min(5 * 2 ** (n - 1), 30_000), () => this.add(key));
       }
     }
   }
@@ -56,5 +61,6 @@ export class WorkQueue {
 
 function isBenign(err: unknown): boolean {
   const code = (err as { status?: { code?: number }; code?: number } | undefined)?.status?.code ?? (err as { code?: number })?.code;
-  return code === 404 || code === 409;
+  // 403: the namespace is terminating; the object will be gone shortly.
+  return code === 404 || code === 409 || code === 403;
 }
