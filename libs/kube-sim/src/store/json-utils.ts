@@ -50,3 +50,39 @@ export function deepFreeze<T>(v: T): T {
 export function isPlainObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
+
+/**
+ * Structural sharing: returns `prev` when `next` equals it, else `next` with every equal subtree (down to `depth`
+ * levels) replaced by the corresponding subtree of `prev`. Keeps many versions of an object (watch history) cheap,
+ * since most writes touch a small part of it. `next` must be mutable; `prev` is typically frozen.
+ */
+export function shareUnchanged<T>(next: T, prev: T, depth: number): T {
+  if ((next as unknown) === (prev as unknown)) return prev;
+  if (depth <= 0 || next === null || prev === null || typeof next !== 'object' || typeof prev !== 'object') {
+    return deepEqual(next, prev) ? prev : next;
+  }
+  if (Array.isArray(next)) {
+    if (!Array.isArray(prev) || next.length !== prev.length) return next;
+    let same = true;
+    for (let i = 0; i < next.length; i++) {
+      const s = shareUnchanged(next[i], prev[i], depth - 1);
+      if (s !== prev[i]) same = false;
+      next[i] = s;
+    }
+    return same ? prev : next;
+  }
+  if (Array.isArray(prev)) return next;
+  const n = next as Record<string, unknown>;
+  const p = prev as Record<string, unknown>;
+  let same = true;
+  let count = 0;
+  for (const k in n) {
+    if (n[k] === undefined) { delete n[k]; continue; }
+    count++;
+    const s = shareUnchanged(n[k], p[k], depth - 1);
+    if (s !== p[k]) same = false;
+    n[k] = s;
+  }
+  if (same) for (const k in p) if (p[k] !== undefined) count--;
+  return same && count === 0 ? prev : next;
+}

@@ -8,7 +8,7 @@ import {
   tooLargeResourceVersion,
 } from './api-error';
 import type { FieldError } from './api-error';
-import { deepClone, deepEqual, deepFreeze } from './json-utils';
+import { deepClone, deepEqual, deepFreeze, shareUnchanged } from './json-utils';
 import type { ResourceDef } from './resources';
 import { RESOURCE_KEYS, resourceDef, resourceId } from './resources';
 import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from './selectors';
@@ -282,7 +282,7 @@ export class MemoryStore implements ObjectStore {
     const old = this.getShared(def, input.metadata?.namespace, name);
     if (!old) throw notFound(def, name);
     if (input.metadata.resourceVersion && input.metadata.resourceVersion !== old.metadata.resourceVersion) throw conflict(def, name);
-    const obj = deepClone(old) as KubeObject;
+    const obj = shallowWithMeta(old);
     if (input.status === undefined) delete obj.status;
     else obj.status = deepClone(input.status);
     const strategy = this.strategies(def);
@@ -335,7 +335,7 @@ export class MemoryStore implements ObjectStore {
         const currentDeadline = old.metadata.deletionTimestamp ? Date.parse(old.metadata.deletionTimestamp) : Infinity;
         // A second delete may only shorten the grace period, never extend it.
         if (now + graceMs >= currentDeadline) return deepClone(old);
-        const obj = deepClone(old) as KubeObject;
+        const obj = shallowWithMeta(old);
         obj.metadata.deletionTimestamp = kubeTime(now + graceMs);
         obj.metadata.deletionGracePeriodSeconds = grace;
         if (opts.dryRun) return obj;
@@ -343,7 +343,7 @@ export class MemoryStore implements ObjectStore {
       }
     }
     if (policy === 'Foreground' && !old.metadata.deletionTimestamp) {
-      const obj = deepClone(old) as KubeObject;
+      const obj = shallowWithMeta(old);
       obj.metadata.deletionTimestamp = kubeTime(now);
       obj.metadata.deletionGracePeriodSeconds = 0;
       obj.metadata.finalizers = [...(obj.metadata.finalizers ?? []).filter((f) => f !== 'foregroundDeletion'), 'foregroundDeletion'];
@@ -354,7 +354,7 @@ export class MemoryStore implements ObjectStore {
     if (policy === 'Orphan') this.orphanDependents(old.metadata.uid!);
     if (old.metadata.finalizers?.length) {
       if (old.metadata.deletionTimestamp) return deepClone(old);
-      const obj = deepClone(old) as KubeObject;
+      const obj = shallowWithMeta(old);
       obj.metadata.deletionTimestamp = kubeTime(now);
       obj.metadata.deletionGracePeriodSeconds = 0;
       return deepClone(this.commit(def, 'MODIFIED', obj, old));
@@ -366,8 +366,7 @@ export class MemoryStore implements ObjectStore {
     const def = resourceDef(resource);
     const old = this.getShared(def, namespace, name);
     if (!old) return undefined;
-    const obj = deepClone(old) as KubeObject;
-    const removed = this.commit(def, 'DELETED', obj, old);
+    const removed = this.commit(def, 'DELETED', shallowWithMeta(old), old);
     const ns = def.namespaced ? old.metadata.namespace : undefined;
     if (ns) this.maybeFinishNamespace(ns);
     return deepClone(removed);
@@ -391,9 +390,12 @@ export class MemoryStore implements ObjectStore {
     if (errors && errors.length) throw invalid(def, obj.metadata.name, errors);
   }
 
-  private finishUpdate(def: ResourceDef, obj: KubeObject, old: KubeObject, opts: WriteOptions): KubeObject {
-    obj.metadata.resourceVersion = old.metadata.resourceVersion;
-    if (deepEqual(obj, old)) return old;
+  private finishUpdate(def: ResourceDef, input: KubeObject, old: KubeObject, opts: WriteOptions): KubeObject {
+    input.metadata.resourceVersion = old.metadata.resourceVersion;
+    // The new version shares every unchanged subtree with the previous one, so history stays cheap.
+    const obj = shareUnchanged(input, old, 4);
+    if (obj === old) return old;
+    if (obj.metadata === old.metadata) obj.metadata = { ...old.metadata };
     if (opts.dryRun) return obj;
     // Dropping the last finalizer of an object being deleted completes the deletion (a gracefully terminating pod without
     // finalizers stays until the kubelet removes it).
@@ -476,7 +478,7 @@ export class MemoryStore implements ObjectStore {
   private deleteNamespace(old: KubeObject, opts: DeleteOptions): KubeObject {
     const def = resourceDef(RESOURCE_KEYS.namespaces);
     if (opts.dryRun || old.metadata.deletionTimestamp) return deepClone(old);
-    const obj = deepClone(old) as KubeObject;
+    const obj = shallowWithMeta(old);
     obj.metadata.deletionTimestamp = kubeTime(this.now());
     obj.status = { ...(obj.status ?? {}), phase: 'Terminating' };
     const name = old.metadata.name;
@@ -511,6 +513,11 @@ export class MemoryStore implements ObjectStore {
       spec: { clusterIP: '10.96.0.1', ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 6443 }] },
     });
   }
+}
+
+/** A copy that shares everything with `o` except a fresh (shallow) metadata object, for metadata-only changes. */
+function shallowWithMeta(o: KubeObject): KubeObject {
+  return { ...o, metadata: { ...o.metadata } };
 }
 
 function keyOf(o: KubeObject): string {
