@@ -216,6 +216,19 @@ export class DeploymentRepository {
     return row ? toRecord(row) : null;
   }
 
+  /**
+   * An ended deployment of the environment with a retry waiting for the worker: it becomes active again on its next
+   * tick, so it blocks a new deployment just as an active one does.
+   */
+  async findRetrying(tx: Tx, environmentId: string): Promise<DeploymentRecord | null> {
+    const row = await tx.deployment.findFirst({
+      where: { environmentId, activeKey: null, commands: { some: { type: 'retry', status: 'pending' } } },
+      orderBy: { createdAt: 'desc' },
+      include,
+    });
+    return row ? toRecord(row) : null;
+  }
+
   /** The environment's most recent Succeeded deployment: what serves there now. */
   async latestSucceeded(environmentId: string, tx?: Tx): Promise<DeploymentRecord | null> {
     const row = await (tx ?? this.prisma).deployment.findFirst({

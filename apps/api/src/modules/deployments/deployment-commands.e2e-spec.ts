@@ -57,7 +57,7 @@ describe('deployment commands (promote, pause, resume, abort, rollback, retry)',
     admin = await api.token('admin');
     deployer = await api.token('deployer', { apps: ['cshop'] });
     outsider = await api.token('deployer', { apps: ['elsewhere'] });
-    await seedApp(api, db, admin, 'cshop', ['table', 'race', 'etag', 'rb']);
+    await seedApp(api, db, admin, 'cshop', ['table', 'race', 'etag', 'rb', 'retry']);
   });
   afterAll(async () => {
     await db.$disconnect();
@@ -171,5 +171,20 @@ describe('deployment commands (promote, pause, resume, abort, rollback, retry)',
     const cmd = await send(deployer, newId, 'rollback').expect(202);
     expect(cmd.body.command).toMatchObject({ type: 'rollback', status: 'pending' });
     expect(cmd.body.deployment.id).toBe(newId);
+  });
+
+  it('a pending retry of an ended deployment blocks a new one (409 naming it) until superseded', async () => {
+    const failed = (await create('retry', '1.0.0')).body.id as string;
+    await states.set(failed, { phase: 'Failed' });
+    const retry = await send(deployer, failed, 'retry').expect(202);
+    const blocked = await request(api.server).post('/v1/deployments').set(as(deployer)).send({ app: 'cshop', environment: 'retry', release: '1.0.1' }).expect(409);
+    expect(blocked.body.details).toMatchObject({ activeDeploymentId: failed, activePhase: 'Failed' });
+    expect(blocked.body.detail).toMatch(/retry waiting/);
+
+    const next = await request(api.server).post('/v1/deployments').set(as(deployer)).send({ app: 'cshop', environment: 'retry', release: '1.0.1', supersede: true }).expect(202);
+    const old = await request(api.server).get(`/v1/deployments/${failed}`).set(as(deployer)).expect(200);
+    expect(old.body.phase).toBe('Failed');
+    expect(old.body.commands).toEqual([expect.objectContaining({ id: retry.body.commandId, status: 'rejected', result: `superseded by ${next.body.id}` })]);
+    expect(old.body.events.at(-1)).toMatchObject({ type: 'RetryCancelled' });
   });
 });

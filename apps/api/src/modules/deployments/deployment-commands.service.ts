@@ -58,9 +58,13 @@ export class DeploymentCommandsService {
     if (!found) throw DomainError.notFound('deployment', id);
     await assertScopeAudited(this.audit, ctx, action, { app: found.app, environment: found.environment }, found.id);
 
-    const outcome = await this.tx.run((tx) =>
-      req.intent.type === 'rollback' && found.phase === 'Succeeded' ? this.rollbackSucceeded(tx, ctx, found, req) : this.write(tx, ctx, id, req),
-    );
+    const outcome = await this.tx.run(async (tx) => {
+      if (req.intent.type === 'rollback' && found.phase === 'Succeeded') return this.rollbackSucceeded(tx, ctx, found, req);
+      // A retry makes an ended deployment active again: serialise it with creates on the environment's lock
+      // (environment, then deployment: the order every path takes).
+      if (req.intent.type === 'retry' && isTerminal(found.phase)) await this.environments.lock(tx, found.applicationId, found.environment);
+      return this.write(tx, ctx, id, req);
+    });
     if (!outcome.ok) throw outcome.error;
     await this.waker.wake(outcome.wake);
     return outcome.result;
@@ -95,7 +99,7 @@ export class DeploymentCommandsService {
     }
     if (intent.type === 'retry' && isTerminal(d.state.phase)) {
       // A retried deployment becomes active again: not while another one runs in its environment.
-      const active = await this.deployments.findActive(tx, d.environmentId);
+      const active = (await this.deployments.findActive(tx, d.environmentId)) ?? (await this.deployments.findRetrying(tx, d.environmentId));
       if (active && active.id !== d.id) return this.refuse(tx, ctx, action, d.id, activeConflict(active), req);
     }
     const pending = conflictingPending(await this.deployments.pendingCommands(tx, d.id), intent.type);
@@ -152,7 +156,7 @@ export class DeploymentCommandsService {
     if (d.previousReleaseId === null || d.previousRelease === null) {
       return refuse(DomainError.conflict(`Deployment ${d.id} was the first in ${d.app}/${d.environment}: no release served before it.`, { phase: d.phase }));
     }
-    const active = await this.deployments.findActive(tx, env.id);
+    const active = (await this.deployments.findActive(tx, env.id)) ?? (await this.deployments.findRetrying(tx, env.id));
     if (active) return refuse(activeConflict(active));
     const release = await this.releases.findByVersion(env.applicationId, d.previousRelease, tx);
     if (!release) return { ok: false, error: DomainError.notFound('release', `${d.app}@${d.previousRelease}`) };

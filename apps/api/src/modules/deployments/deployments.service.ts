@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import {
   DomainError,
   initialDeploymentState,
+  isTerminal,
   parseStrategyDocument,
   type Phase,
   type RequestContext,
@@ -54,8 +55,9 @@ function reviveModel(body: unknown): DeploymentModel {
 
 /** 409 naming the active deployment (its id in the problem's `details`). */
 export function activeConflict(active: DeploymentRecord): DomainError {
+  const what = active.active ? 'is active' : 'has a retry waiting to start';
   return DomainError.conflict(
-    `Deployment ${active.id} (${active.release}, ${active.phase}) is active in ${active.app}/${active.environment}; wait for it, abort it, or pass supersede: true.`,
+    `Deployment ${active.id} (${active.release}, ${active.phase}) ${what} in ${active.app}/${active.environment}; wait for it, abort it, or pass supersede: true.`,
     { activeDeploymentId: active.id, activePhase: active.phase, activeRelease: active.release },
   );
 }
@@ -102,7 +104,7 @@ export class DeploymentsService {
         // A twin request with the same key that held this lock first has committed its answer: replay it.
         if (await this.idempotency.recordedMeanwhile(tx, idem)) throw new IdempotencyRace();
         const id = randomUUID();
-        const active = await this.deployments.findActive(tx, locked.id);
+        const active = (await this.deployments.findActive(tx, locked.id)) ?? (await this.deployments.findRetrying(tx, locked.id));
         if (active) {
           if (body.supersede !== true) throw activeConflict(active);
           await this.supersede(tx, ctx, active, id, body.reason ?? null);
@@ -175,12 +177,15 @@ export class DeploymentsService {
   private async supersede(tx: Tx, ctx: RequestContext, active: DeploymentRecord, byId: string, reason: string | null): Promise<void> {
     const locked = await this.deployments.lockForUpdate(tx, active.id);
     if (!locked) return;
-    const now = Date.now();
-    await this.deployments.saveState(tx, locked.id, { ...locked.state, phase: 'Superseded', pauseReason: null, phaseSince: now });
+    // An ended deployment with a pending retry keeps its outcome; only the retry is refused.
+    if (!isTerminal(locked.state.phase)) {
+      await this.deployments.saveState(tx, locked.id, { ...locked.state, phase: 'Superseded', pauseReason: null, phaseSince: Date.now() });
+    }
     await this.deployments.rejectPendingCommands(tx, locked.id, `superseded by ${byId}`);
+    const ended = isTerminal(locked.state.phase);
     await this.deployments.appendEvent(tx, locked.id, {
-      type: 'Superseded',
-      message: `Superseded by deployment ${byId} (asked by ${ctx.actor.name}${reason ? `: ${reason}` : ''})`,
+      type: ended ? 'RetryCancelled' : 'Superseded',
+      message: `${ended ? 'Pending retry cancelled: superseded' : 'Superseded'} by deployment ${byId} (asked by ${ctx.actor.name}${reason ? `: ${reason}` : ''})`,
       data: { supersededBy: byId, previousPhase: locked.phase, reason },
       actor: ctx.actor.name,
     });
