@@ -31,6 +31,22 @@ function expectSameWorkloadHistory(result: Awaited<ReturnType<typeof replay>>['r
   for (const k of rsKeys) expect(coreReplicaSetSequence(result.sim.get(k)!), k).toEqual(coreReplicaSetSequence(result.trace.get(k)!));
 }
 
+function expectSameConditionOrder(trace: { events: any[] }, result: { events: any[] }): void {
+  expect(conditionOrder(result.events)).toEqual(conditionOrder(trace.events));
+}
+
+/** A Deployment's conditions in order (SetDeploymentCondition moves a changed one to the end) with their messages, collapsed. */
+function conditionOrder(events: { resource: string; object: any }[]): string[] {
+  // Replica set names carry a cluster-specific hash: messages name them by creation order instead.
+  const names: string[] = [];
+  for (const e of events) if (e.resource === 'replicasets' && !names.includes(e.object.metadata.name)) names.push(e.object.metadata.name);
+  const msg = (m: string): string => m.replace(/"([^"]+)"/g, (all, n: string) => (names.includes(n) ? `"replicaset#${names.indexOf(n) + 1}"` : all));
+  return events
+    .filter((e) => e.resource === 'deployments')
+    .map((e) => (e.object.status?.conditions ?? []).map((c: any) => `${c.type}=${c.status}:${c.reason}: ${msg(c.message)}`).join(', '))
+    .filter((x, i, all) => i === 0 || x !== all[i - 1]);
+}
+
 function revisions(events: { resource: string; type: string; object: any }[]): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = {};
   const order: string[] = [];
@@ -46,12 +62,14 @@ describe('golden traces replayed against the simulator', () => {
   it('rolling-update: RollingUpdate 4 replicas, maxSurge 1, maxUnavailable 0', async () => {
     const { trace, result } = await replay('rolling-update.ndjson');
     expectSameWorkloadHistory(result);
+    expectSameConditionOrder(trace, result);
     expect(revisions(result.events)).toEqual(revisions(trace.events));
   });
 
   it('recreate: the new ReplicaSet appears only after the last old pod is DELETED', async () => {
     const { trace, result } = await replay('recreate.ndjson');
     expectSameWorkloadHistory(result);
+    expectSameConditionOrder(trace, result);
     expect(revisions(result.events)).toEqual(revisions(trace.events));
     const newRsAdded = result.events.findIndex((e) => e.resource === 'replicasets' && e.type === 'ADDED' && e.object.metadata.annotations?.['deployment.kubernetes.io/revision'] === '2');
     const oldPods = new Set(result.events.filter((e) => e.resource === 'pods' && e.type === 'ADDED' && e.at < result.events[newRsAdded]!.at).map((e) => e.object.metadata.uid));
@@ -63,6 +81,7 @@ describe('golden traces replayed against the simulator', () => {
   it('progress-deadline: ProgressDeadlineExceeded, then rollback reuses the old ReplicaSet', async () => {
     const { trace, result } = await replay('progress-deadline.ndjson');
     expectSameWorkloadHistory(result);
+    expectSameConditionOrder(trace, result);
     expect(revisions(result.events)).toEqual(revisions(trace.events));
     const timedOut = result.events.find((e) => e.resource === 'deployments' && e.object.status?.conditions?.some((c: any) => c.reason === 'ProgressDeadlineExceeded'));
     const cond = timedOut!.object.status.conditions.find((c: any) => c.type === 'Progressing');
@@ -79,12 +98,14 @@ describe('golden traces replayed against the simulator', () => {
   it('pause-resume: paused changes wait, scaling while paused scales the current ReplicaSet', async () => {
     const { trace, result } = await replay('pause-resume.ndjson');
     expectSameWorkloadHistory(result);
+    expectSameConditionOrder(trace, result);
     expect(revisions(result.events)).toEqual(revisions(trace.events));
   });
 
   it('service-endpoints: Endpoints and EndpointSlice follow pod readiness and termination', async () => {
     const { trace, result } = await replay('service-endpoints.ndjson');
     expectSameWorkloadHistory(result);
+    expectSameConditionOrder(trace, result);
     expect(endpointsMembership(result.events)).toEqual(endpointsMembership(trace.events));
     expect(sliceMembership(result.events)).toEqual(sliceMembership(trace.events));
     const sliceNames = new Set(result.events.filter((e) => e.resource === 'endpointslices').map((e) => e.object.metadata.name));
