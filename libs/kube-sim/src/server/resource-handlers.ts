@@ -7,7 +7,8 @@ import type { MemoryStore } from '../store/memory-store';
 import type { ResourceDef } from '../store/resources';
 import { apiVersionOf } from '../store/resources';
 import type { DeleteOptions, KubeObject, PropagationPolicy } from '../store/store.types';
-import { describeJsonError, readBody, sendJson } from './http-util';
+import { describeJsonError, readBody, sendJson, sendRaw } from './http-util';
+import { listItemJson, objectJson } from './json-cache';
 import { applyJsonPatch, JsonPatchError } from './patch/json-patch';
 import { applyMergePatch } from './patch/merge-patch';
 import { applyStrategicMergePatch, StrategicPatchError } from './patch/strategic-merge-patch';
@@ -38,7 +39,7 @@ function isDryRun(q: URLSearchParams): boolean {
 /** Lists omit apiVersion/kind on items of built-in types, as kube-apiserver's JSON does. */
 export function listBody(def: ResourceDef, items: KubeObject[], meta: Record<string, unknown>): string {
   const keepTypeMeta = def.group === 'gateway.networking.k8s.io';
-  const parts = items.map((o) => (keepTypeMeta ? JSON.stringify(o) : JSON.stringify({ ...o, apiVersion: undefined, kind: undefined })));
+  const parts = items.map((o) => listItemJson(o, keepTypeMeta));
   return `{"kind":"${def.kind}List","apiVersion":"${apiVersionOf(def)}","metadata":${JSON.stringify(meta)},"items":[${parts.join(',')}]}`;
 }
 
@@ -96,7 +97,7 @@ export function handleGet(r: ResourceRequest): void {
   const o = r.store.getShared(r.def, r.namespace, r.name!);
   if (!o) throw notFound(r.def, r.name!);
   if (wantsTable(r.req)) sendJson(r.res, 200, toTable(r.def, [o], r.store.clockNow(), r.query, { resourceVersion: o.metadata.resourceVersion }));
-  else sendJson(r.res, 200, o);
+  else sendRaw(r.res, 200, objectJson(o), 'application/json');
 }
 
 export function handleList(r: ResourceRequest): void {

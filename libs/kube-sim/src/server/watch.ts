@@ -9,6 +9,7 @@ import { matchesFields, matchesLabels } from '../store/selectors';
 import type { KubeObject, WatchEventType } from '../store/store.types';
 import type { HistoryEntry } from '../store/watch-history';
 import type { Faults } from './faults';
+import { objectJson } from './json-cache';
 
 export interface WatchParams {
   def: ResourceDef;
@@ -47,13 +48,17 @@ export function serveWatch(res: ServerResponse, p: WatchParams, cfg: WatchConfig
 
   let closed = false;
   let lastRv = 0;
-  const write = (line: string) => {
+  const write = (line: string | Buffer) => {
     if (!closed) res.write(line);
   };
   let first = true;
   const send = (type: Out, object: unknown) => write(`${JSON.stringify({ type, object })}\n`);
   const sendObject = (type: Out, o: KubeObject) => {
-    const shaped = p.transform ? p.transform(o, first) : o;
+    if (!p.transform) {
+      write(`{"type":"${type}","object":${objectJson(o)}}\n`);
+      return;
+    }
+    const shaped = p.transform(o, first);
     first = false;
     send(type, shaped);
   };
@@ -73,7 +78,7 @@ export function serveWatch(res: ServerResponse, p: WatchParams, cfg: WatchConfig
       if (!now) return;
       type = e.type;
     }
-    if (type === e.type && !p.transform) write((e.line ??= `${JSON.stringify({ type: e.type, object: e.object })}\n`));
+    if (type === e.type && !p.transform) write((e.payload ??= Buffer.from(`{"type":"${e.type}","object":${objectJson(e.object)}}\n`)));
     else sendObject(type, e.object);
   };
 

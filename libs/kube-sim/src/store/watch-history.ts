@@ -4,8 +4,8 @@ import type { StoreEvent } from './store.types';
 export interface HistoryEntry extends StoreEvent {
   /** resourceVersion of this change (the object's metadata.resourceVersion) as a number. */
   rv: number;
-  /** Lazily cached `{"type":…,"object":…}` JSON, shared by every watcher that sends this event. */
-  line?: string;
+  /** Lazily cached `{"type":…,"object":…}\n` bytes, shared by every watcher that sends this event. */
+  payload?: Buffer;
 }
 
 export class WatchHistory {
