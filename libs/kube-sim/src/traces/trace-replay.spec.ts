@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startKubeSim, type KubeSim } from '../index';
 import { endpointsMembership, sliceMembership } from './endpoint-membership';
 import { KubeHttp } from './kube-http';
+import { podLifecycles } from './pod-lifecycle';
 import { coreDeploymentSequence, coreReplicaSetSequence, countersMonotone, loadTrace } from './trace-format';
 import { replayTrace } from './trace-replay';
 
@@ -35,6 +36,12 @@ function expectSameConditionOrder(trace: { events: any[] }, result: { events: an
   expect(conditionOrder(result.events)).toEqual(conditionOrder(trace.events));
 }
 
+/** Every pod went through the same states as one of the recorded pods (scheduling, sandbox, init, pull, readiness, shutdown). */
+function expectSamePodLifecycles(trace: { events: any[] }, result: { events: any[] }): void {
+  const oneEventBinding = typeof sim?.store.mutateWithStatus === 'function';
+  expect(podLifecycles(result.events, oneEventBinding)).toEqual(podLifecycles(trace.events));
+}
+
 /** A Deployment's conditions in order (SetDeploymentCondition moves a changed one to the end) with their messages, collapsed. */
 function conditionOrder(events: { resource: string; object: any }[]): string[] {
   // Replica set names carry a cluster-specific hash: messages name them by creation order instead.
@@ -63,6 +70,7 @@ describe('golden traces replayed against the simulator', () => {
     const { trace, result } = await replay('rolling-update.ndjson');
     expectSameWorkloadHistory(result);
     expectSameConditionOrder(trace, result);
+    expectSamePodLifecycles(trace, result);
     expect(revisions(result.events)).toEqual(revisions(trace.events));
   });
 
@@ -70,6 +78,7 @@ describe('golden traces replayed against the simulator', () => {
     const { trace, result } = await replay('recreate.ndjson');
     expectSameWorkloadHistory(result);
     expectSameConditionOrder(trace, result);
+    expectSamePodLifecycles(trace, result);
     expect(revisions(result.events)).toEqual(revisions(trace.events));
     const newRsAdded = result.events.findIndex((e) => e.resource === 'replicasets' && e.type === 'ADDED' && e.object.metadata.annotations?.['deployment.kubernetes.io/revision'] === '2');
     const oldPods = new Set(result.events.filter((e) => e.resource === 'pods' && e.type === 'ADDED' && e.at < result.events[newRsAdded]!.at).map((e) => e.object.metadata.uid));
@@ -82,6 +91,7 @@ describe('golden traces replayed against the simulator', () => {
     const { trace, result } = await replay('progress-deadline.ndjson');
     expectSameWorkloadHistory(result);
     expectSameConditionOrder(trace, result);
+    expectSamePodLifecycles(trace, result);
     expect(revisions(result.events)).toEqual(revisions(trace.events));
     const timedOut = result.events.find((e) => e.resource === 'deployments' && e.object.status?.conditions?.some((c: any) => c.reason === 'ProgressDeadlineExceeded'));
     const cond = timedOut!.object.status.conditions.find((c: any) => c.type === 'Progressing');
@@ -99,6 +109,7 @@ describe('golden traces replayed against the simulator', () => {
     const { trace, result } = await replay('pause-resume.ndjson');
     expectSameWorkloadHistory(result);
     expectSameConditionOrder(trace, result);
+    expectSamePodLifecycles(trace, result);
     expect(revisions(result.events)).toEqual(revisions(trace.events));
   });
 
@@ -106,6 +117,7 @@ describe('golden traces replayed against the simulator', () => {
     const { trace, result } = await replay('service-endpoints.ndjson');
     expectSameWorkloadHistory(result);
     expectSameConditionOrder(trace, result);
+    expectSamePodLifecycles(trace, result);
     expect(endpointsMembership(result.events)).toEqual(endpointsMembership(trace.events));
     expect(sliceMembership(result.events)).toEqual(sliceMembership(trace.events));
     const sliceNames = new Set(result.events.filter((e) => e.resource === 'endpointslices').map((e) => e.object.metadata.name));
