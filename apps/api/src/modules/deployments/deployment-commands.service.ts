@@ -15,6 +15,7 @@ import {
 import { auditEntry } from '../../common/audit/audit-entry';
 import { assertScopeAudited, refusedEntry } from './deployment-audit.util';
 import { deploymentContextOf } from './deployment-context.util';
+import { hasMachineState } from './deployment-status.util';
 import { etagOf, ifMatchAllows, toCommandModel, toDeploymentModel } from './deployment-model.util';
 import { DeploymentWaker } from './deployment-waker.service';
 import { activeConflict, parseStrategy } from './deployments.service';
@@ -92,6 +93,9 @@ export class DeploymentCommandsService {
     const stale = this.stale(d, req.ifMatch);
     if (stale) return this.refuse(tx, ctx, action, d.id, stale, req);
 
+    if (!hasMachineState(d.state)) {
+      return this.refuse(tx, ctx, action, d.id, DomainError.conflict(`Cannot ${intent.type} deployment ${d.id}: it has no machine state yet; the deployment is ${d.phase}.`, { phase: d.phase, command: intent.type }), req);
+    }
     const verdict = canApply(d.state, intent);
     if (!verdict.ok) {
       const error = DomainError.conflict(`Cannot ${intent.type} deployment ${d.id}: ${verdict.reason}.`, { phase: d.state.phase, pauseReason: d.state.pauseReason, command: intent.type });

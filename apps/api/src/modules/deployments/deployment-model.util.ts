@@ -36,7 +36,7 @@ export function toDeploymentModel(d: DeploymentRecord): DeploymentModel {
     version: d.version,
     etag: etagOf(d.version),
     reason: d.reason,
-    failureReason: d.failureReason ?? d.state.failure?.reason ?? null,
+    failureReason: d.failureReason ?? d.state?.failure?.reason ?? null,
     createdBy: d.createdBy,
     createdAt: d.createdAt,
     updatedAt: d.updatedAt,
@@ -60,7 +60,7 @@ export function toCommandModel(c: DeploymentCommandRecord): DeploymentCommandMod
 
 export function toDetailModel(d: DeploymentDetailRecord): DeploymentDetailModel {
   const progress = progressOf(d.state);
-  const failure = d.state.failure;
+  const failure = d.state?.failure ?? null;
   return {
     ...toDeploymentModel(d),
     ...progress,

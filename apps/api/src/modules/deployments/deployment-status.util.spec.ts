@@ -103,6 +103,12 @@ describe('progressOf', () => {
     expect(p.pods.items[1]!.progress).toBe('`migrate` failed, exit 1, Init:CrashLoopBackOff');
   });
 
+  it('a row without machine state yet shows an empty plan instead of failing', () => {
+    const p = progressOf({} as DeploymentState);
+    expect(p).toMatchObject({ currentStep: null, sides: [], trafficWeight: null, pods: { total: 0 } });
+    expect(p.plan.steps).toEqual([]);
+  });
+
   it('without an observation: baseline selectors, no pods, desired only', () => {
     const s = stateOf({ type: 'Canary', trafficRouting: { type: 'nginx', host: 'shop.local' }, steps: [{ setWeight: 30 }, { pause: {} }] }, { kind: 'canary', stage: 'steps', since: 0, stepIndex: 1, stepEntered: true, weight: 30, scale: null, checkAttempt: 1 }, {
       baseline: { workloads: [], services: [{ name: 'shop', selector: { a: 'b' } }] },

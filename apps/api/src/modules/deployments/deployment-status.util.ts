@@ -143,7 +143,15 @@ export interface DeploymentProgress {
   pods: PodsModel;
 }
 
+/** Rows written outside the api (fixtures, older versions) may carry no machine state yet. */
+export function hasMachineState(state: unknown): state is DeploymentState {
+  return typeof state === 'object' && state !== null && 'ctx' in state && typeof (state as { ctx: unknown }).ctx === 'object' && (state as { ctx: unknown }).ctx !== null;
+}
+
 export function progressOf(state: DeploymentState): DeploymentProgress {
+  if (!hasMachineState(state)) {
+    return { plan: { strategy: 'unknown', replicas: 0, steps: [], peakPods: 0, extraPods: 0, minimumDurationSeconds: 0 } as unknown as DeploymentPlan, currentStep: null, sides: [], trafficWeight: null, services: [], pods: { total: 0, ready: 0, items: [] } };
+  }
   const thePlan = plan(state.ctx.strategy, state.ctx.replicas);
   const obs = observationOf(state);
   const currentStep = currentStepOf(state.ctx.strategy, state.rollout, thePlan.steps.length);
