@@ -1,7 +1,8 @@
 // The simulator through @kubernetes/client-node, exactly as product code reaches a cluster: CRUD of every resource,
 // subresources, patches of every kind, lists with selectors and paging, watch, and faults.
 import {
-  AppsV1Api, BatchV1Api, CoreV1Api, CustomObjectsApi, DiscoveryV1Api, KubeConfig, NetworkingV1Api, PatchStrategy, setHeaderOptions, Watch,
+  AppsV1Api, BatchV1Api, CoreV1Api, CustomObjectsApi, DiscoveryV1Api, KubeConfig, makeInformer, NetworkingV1Api, PatchStrategy,
+  setHeaderOptions, Watch,
 } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeSim } from '../kube-sim';
@@ -278,6 +279,44 @@ describe('@kubernetes/client-node against the simulator', () => {
     await done;
     ctl.abort();
     expect(seen).toEqual(['ADDED:w1', 'MODIFIED:w1', 'DELETED:w1']);
+  });
+
+  it('feeds a client-node informer that survives a cut watch by restarting and resyncing', async () => {
+    await core.createNamespace({ body: { metadata: { name: 'informed' } } });
+    const informer = makeInformer(kc, '/api/v1/namespaces/informed/configmaps',
+      () => core.listNamespacedConfigMap({ namespace: 'informed' }));
+    const names = () => informer.list('informed').map((c) => c.metadata?.name).sort();
+    const errors: unknown[] = [];
+    informer.on('error', (e) => errors.push(e));
+    const changed = () => new Promise<void>((r) => {
+      const cb = () => { informer.off('change', cb); informer.off('delete', cb); r(); };
+      informer.on('change', cb);
+      informer.on('delete', cb);
+    });
+    await core.createNamespacedConfigMap({ namespace: 'informed', body: { metadata: { name: 'a' } } });
+    await informer.start();
+    expect(names()).toEqual(['a']);
+    let next = changed();
+    await core.createNamespacedConfigMap({ namespace: 'informed', body: { metadata: { name: 'b' } } });
+    await next;
+    expect(names()).toEqual(['a', 'b']);
+
+    // A cut watch surfaces as an informer error (client-node does not restart by itself, as against a real cluster).
+    const errored = new Promise<void>((r) => informer.on('error', () => r()));
+    sim.faults.cutWatches();
+    await errored;
+    await core.deleteNamespacedConfigMap({ name: 'a', namespace: 'informed' });
+    // Restarted, it resumes from its last resourceVersion: the deletion made meanwhile is replayed.
+    next = changed();
+    await informer.start();
+    await next;
+    expect(names()).toEqual(['b']);
+    next = changed();
+    await core.createNamespacedConfigMap({ namespace: 'informed', body: { metadata: { name: 'c' } } });
+    await next;
+    expect(names()).toEqual(['b', 'c']);
+    await informer.stop();
+    expect(errors.length).toBeGreaterThanOrEqual(1);
   });
 
   it('injects latency and 500/429 failures per verb and resource, and clears them', async () => {
