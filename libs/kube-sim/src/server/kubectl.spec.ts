@@ -70,6 +70,20 @@ spec:
     expect(ns.stdout.split('\n')).toEqual(expect.arrayContaining(['namespace/default', 'namespace/kube-system', 'namespace/shop']));
   });
 
+  it('creates namespaces, configmaps and secrets imperatively (protobuf bodies)', async () => {
+    expect((await kubectl('create', 'namespace', 'imperative')).stdout).toContain('namespace/imperative created');
+    expect((await kubectl('create', 'configmap', 'cfg', '-n', 'imperative', '--from-literal=a=b')).stdout).toContain('configmap/cfg created');
+    expect((await kubectl('create', 'secret', 'generic', 'sec', '-n', 'imperative', '--from-literal=user=admin')).stdout).toContain('secret/sec created');
+    expect(sim.store.get(RESOURCE_KEYS.configmaps, 'imperative', 'cfg')?.data).toEqual({ a: 'b' });
+    const secret = sim.store.get(RESOURCE_KEYS.secrets, 'imperative', 'sec')!;
+    expect(secret.type).toBe('Opaque');
+    expect(secret.data).toEqual({ user: Buffer.from('admin').toString('base64') });
+    // Kinds the simulator cannot decode from protobuf are refused, not half-read.
+    const dep = await kubectl('create', 'deployment', 'd', '-n', 'imperative', '--image=nginx');
+    expect(dep.code).not.toBe(0);
+    expect(dep.stderr).toContain('the body of the request was in an unknown format');
+  });
+
   it('applies a manifest (create), then re-applies a change (strategic merge patch)', async () => {
     const file = join(dir, 'web.yaml');
     await writeFile(file, manifest('registry.example/web:v1'));

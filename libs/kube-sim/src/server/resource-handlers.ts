@@ -11,6 +11,7 @@ import { describeJsonError, readBody, sendJson, sendRaw } from './http-util';
 import { listItemJson, objectJson } from './json-cache';
 import { applyJsonPatch, JsonPatchError } from './patch/json-patch';
 import { applyMergePatch } from './patch/merge-patch';
+import { decodeKubeProtobuf, ProtobufUnsupported } from './protobuf';
 import { applyStrategicMergePatch, StrategicPatchError } from './patch/strategic-merge-patch';
 import { dropFields, unknownFields } from './strict-fields';
 import { toTable, wantsTable } from './tables';
@@ -46,11 +47,18 @@ export function listBody(def: ResourceDef, items: KubeObject[], meta: Record<str
 export async function parseObjectBody(r: ResourceRequest): Promise<KubeObject> {
   const ct = (r.req.headers['content-type'] ?? 'application/json').split(';')[0].trim().toLowerCase();
   const isYaml = ct === 'application/yaml';
-  if (ct !== 'application/json' && !isYaml && ct !== '') {
-    // kubectl's imperative generators (create service/configmap, run, expose) send protobuf, which the simulator does not speak.
-    throw new ApiError(415, 'UnsupportedMediaType',
-      `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`, {});
+  const unsupported = () => new ApiError(415, 'UnsupportedMediaType',
+    'the body of the request was in an unknown format - accepted media types include: application/json, application/yaml', {});
+  if (ct === 'application/vnd.kubernetes.protobuf') {
+    // kubectl's imperative generators send protobuf; Namespaces, ConfigMaps and Secrets are understood, the rest is 415.
+    try {
+      return checkTypeAndFields(r, decodeKubeProtobuf(await readBody(r.req)) as KubeObject);
+    } catch (e) {
+      if (e instanceof ProtobufUnsupported) throw unsupported();
+      throw e;
+    }
   }
+  if (ct !== 'application/json' && !isYaml && ct !== '') throw unsupported();
   const text = (await readBody(r.req)).toString('utf8');
   let obj: unknown;
   try {
