@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { type ApiConfig, CutoverConfigModule } from '@cutover/config';
 import { PersistenceModule } from '@cutover/persistence';
 import { AuthModule } from './common/auth/auth.module';
+import { ReadCacheModule } from './common/cache/read-cache.module';
 import { DeniedAttemptAuditor } from './common/auth/auth.guard';
 import { graphqlAuthPlugin } from './common/auth/graphql-auth.plugin';
 import { TokenAuthService } from './common/auth/token-auth.service';
@@ -43,6 +44,7 @@ export class AppModule {
         LoggingModule.forRoot(logger),
         PersistenceModule.forRoot(),
         DiscoveryModule,
+        ReadCacheModule,
         AuthModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,

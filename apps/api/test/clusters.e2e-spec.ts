@@ -52,21 +52,21 @@ users: [{ name: cutover, user: { token: "${token}" } }]
   }
 
   it('registers a cluster from a server and token, never showing the token', async () => {
-    const res = await call('post', '/v1/clusters', { name: 'local', server, token: SECRET_TOKEN, insecureSkipTlsVerify: true, labels: { region: 'eu' } });
+    const res = await call('post', '/v1/clusters', { name: 'ce2e-local', server, token: SECRET_TOKEN, insecureSkipTlsVerify: true, labels: { region: 'eu' } });
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ name: 'local', server, authKind: 'token', labels: { region: 'eu' }, lastCheck: null });
-    const row = await prisma.cluster.findUniqueOrThrow({ where: { name: 'local' } });
+    expect(res.body).toMatchObject({ name: 'ce2e-local', server, authKind: 'token', labels: { region: 'eu' }, lastCheck: null });
+    const row = await prisma.cluster.findUniqueOrThrow({ where: { name: 'ce2e-local' } });
     expect(Buffer.from(row.credentials).toString('utf8')).not.toContain(SECRET_TOKEN);
   });
 
   it('registers a cluster from a kubeconfig', async () => {
-    const res = await call('post', '/v1/clusters', { name: 'from-kubeconfig', kubeconfig: kubeconfig(KUBECONFIG_TOKEN) });
+    const res = await call('post', '/v1/clusters', { name: 'ce2e-kubeconfig', kubeconfig: kubeconfig(KUBECONFIG_TOKEN) });
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ name: 'from-kubeconfig', server, authKind: 'kubeconfig' });
+    expect(res.body).toMatchObject({ name: 'ce2e-kubeconfig', server, authKind: 'kubeconfig' });
   });
 
   it('refuses a second cluster of the same name with 409', async () => {
-    const res = await call('post', '/v1/clusters', { name: 'local', server, token: SECRET_TOKEN, insecureSkipTlsVerify: true });
+    const res = await call('post', '/v1/clusters', { name: 'ce2e-local', server, token: SECRET_TOKEN, insecureSkipTlsVerify: true });
     expect(res.status).toBe(409);
     expect(res.body.code).toBe('CONFLICT');
   });
@@ -94,49 +94,57 @@ users: [{ name: cutover, user: { token: "${token}" } }]
   });
 
   it('checks a cluster: version when reachable, a reason when not', async () => {
-    const ok = await call('post', '/v1/clusters/local/check');
+    const ok = await call('post', '/v1/clusters/ce2e-local/check');
     expect(ok.status).toBe(200);
     expect(ok.body).toMatchObject({ ok: true, version: 'v1.31.2' });
-    const fromKubeconfig = await call('post', '/v1/clusters/from-kubeconfig/check');
+    const fromKubeconfig = await call('post', '/v1/clusters/ce2e-kubeconfig/check');
     expect(fromKubeconfig.body).toMatchObject({ ok: true, version: 'v1.31.2' });
 
-    await call('post', '/v1/clusters', { name: 'wrong-token', server, token: 'wrong', insecureSkipTlsVerify: true });
-    const unauthorized = await call('post', '/v1/clusters/wrong-token/check');
+    await call('post', '/v1/clusters', { name: 'ce2e-wrong-token', server, token: 'wrong', insecureSkipTlsVerify: true });
+    const unauthorized = await call('post', '/v1/clusters/ce2e-wrong-token/check');
     expect(unauthorized.body).toMatchObject({ ok: false, reason: expect.stringMatching(/^unauthorized \(401\)/) });
 
-    await call('post', '/v1/clusters', { name: 'nowhere', server: 'http://127.0.0.1:9', token: 'x', insecureSkipTlsVerify: true });
-    const unreachable = await call('post', '/v1/clusters/nowhere/check');
+    await call('post', '/v1/clusters', { name: 'ce2e-nowhere', server: 'http://127.0.0.1:9', token: 'x', insecureSkipTlsVerify: true });
+    const unreachable = await call('post', '/v1/clusters/ce2e-nowhere/check');
     expect(unreachable.body).toMatchObject({ ok: false, reason: expect.stringMatching(/^unreachable/) });
 
-    const read = await call('get', '/v1/clusters/local');
+    const read = await call('get', '/v1/clusters/ce2e-local');
     expect(read.body.lastCheck).toMatchObject({ ok: true, info: 'v1.31.2' });
   });
 
   it('lists clusters by name with pagination', async () => {
-    const first = await call('get', '/v1/clusters?limit=2');
-    expect(first.body.items.map((c: { name: string }) => c.name)).toEqual(['from-kubeconfig', 'local']);
-    const second = await call('get', `/v1/clusters?limit=2&cursor=${first.body.nextCursor}`);
-    expect(second.body.items.map((c: { name: string }) => c.name)).toEqual(['nowhere', 'wrong-token']);
+    // Other test files register clusters in the same database: walk every page and check ours are in it, in order.
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: request.Response = await call('get', `/v1/clusters?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(page.body.items.length).toBeLessThanOrEqual(2);
+      seen.push(...page.body.items.map((c: { name: string }) => c.name));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual([...seen].sort());
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen.filter((n) => ['ce2e-kubeconfig', 'ce2e-local', 'ce2e-nowhere', 'ce2e-wrong-token'].includes(n))).toEqual(['ce2e-kubeconfig', 'ce2e-local', 'ce2e-nowhere', 'ce2e-wrong-token']);
   });
 
   it('is for admins only', async () => {
     const viewer = await api.token('viewer');
     expect((await call('get', '/v1/clusters', undefined, viewer)).status).toBe(403);
-    expect((await call('post', '/v1/clusters/local/check', undefined, viewer)).status).toBe(403);
+    expect((await call('post', '/v1/clusters/ce2e-local/check', undefined, viewer)).status).toBe(403);
   });
 
   it('refuses to delete a cluster an environment uses (409), deletes it once unused', async () => {
-    const cluster = await prisma.cluster.findUniqueOrThrow({ where: { name: 'nowhere' } });
+    const cluster = await prisma.cluster.findUniqueOrThrow({ where: { name: 'ce2e-nowhere' } });
     const app = await prisma.application.create({ data: { name: `clusters-e2e-${Date.now()}` } });
     const env = await prisma.environment.create({ data: { applicationId: app.id, name: 'prod', clusterId: cluster.id, namespace: 'prod', replicas: 1, strategy: { type: 'Recreate' } } });
-    const refused = await call('delete', '/v1/clusters/nowhere');
+    const refused = await call('delete', '/v1/clusters/ce2e-nowhere');
     expect(refused.status).toBe(409);
     expect(refused.body.details).toEqual({ environments: 1 });
     await prisma.environment.delete({ where: { id: env.id } });
     await prisma.application.delete({ where: { id: app.id } });
-    expect((await call('delete', '/v1/clusters/nowhere')).status).toBe(204);
-    expect((await call('get', '/v1/clusters/nowhere')).status).toBe(404);
-    expect((await call('delete', '/v1/clusters/nowhere')).status).toBe(404);
+    expect((await call('delete', '/v1/clusters/ce2e-nowhere')).status).toBe(204);
+    expect((await call('get', '/v1/clusters/ce2e-nowhere')).status).toBe(404);
+    expect((await call('delete', '/v1/clusters/ce2e-nowhere')).status).toBe(404);
   });
 
   it('never puts credentials into a response, an audit row or a log line', async () => {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DomainError, type RequestContext, validateLabels } from '@cutover/domain';
 import { type ApplicationRecord, ApplicationRepository, AuditRepository, TransactionRunner } from '@cutover/persistence';
 import { auditEntry } from '../../common/audit/audit-entry';
+import { ReadCache, releaseListScope } from '../../common/cache/read-cache.service';
 import { limitOf } from '../../common/pagination/page-query.dto';
 import { type Page, decodeCursor, mapPage, toPage } from '../../common/pagination/pagination';
 import type { CreateAppDto } from './dto/create-app.dto';
@@ -34,6 +35,7 @@ export class AppsService {
     private readonly tx: TransactionRunner,
     private readonly apps: ApplicationRepository,
     private readonly audit: AuditRepository,
+    private readonly cache: ReadCache,
   ) {}
 
   async create(ctx: RequestContext, input: CreateAppDto): Promise<AppModel> {
@@ -78,5 +80,7 @@ export class AppsService {
       await this.apps.delete(tx, app.id);
       await this.audit.append(tx, auditEntry(ctx, { action: 'app.delete', resourceType: 'app', resourceId: app.id, input: { name } }));
     });
+    // Its releases went with it (cascade): cached release lists must not outlive the app.
+    await this.cache.invalidate(releaseListScope(name));
   }
 }

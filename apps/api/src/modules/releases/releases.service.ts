@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DomainError, type RequestContext, validateReleaseInput } from '@cutover/domain';
 import { ApplicationRepository, AuditRepository, type ReleaseRecord, ReleaseRepository, TransactionRunner } from '@cutover/persistence';
 import { auditEntry } from '../../common/audit/audit-entry';
+import { ReadCache, releaseListScope } from '../../common/cache/read-cache.service';
 import { assertInScope } from '../../common/auth/roles';
 import { type PageQuery, limitOf } from '../../common/pagination/page-query.dto';
 import { type Page, decodeCursor, mapPage, toPage } from '../../common/pagination/pagination';
@@ -29,6 +30,7 @@ export class ReleasesService {
     private readonly apps: ApplicationRepository,
     private readonly releases: ReleaseRepository,
     private readonly audit: AuditRepository,
+    private readonly cache: ReadCache,
   ) {}
 
   /** `body` is the raw request body (short or full form); libs/domain validates and normalises all of it. */
@@ -38,7 +40,7 @@ export class ReleasesService {
     const result = validateReleaseInput(body, appName);
     if (!result.ok) throw DomainError.validation(result.errors);
     const input = result.value;
-    return this.tx.run(async (tx) => {
+    const created = await this.tx.run(async (tx) => {
       // Serialises release numbering per app (and makes a concurrent app delete wait or win cleanly).
       const app = await this.apps.lockByName(tx, appName, 'no-key-update');
       if (!app) throw DomainError.notFound('app', appName);
@@ -62,10 +64,17 @@ export class ReleasesService {
       );
       return toReleaseModel(appName, release);
     });
+    await this.cache.invalidate(releaseListScope(appName));
+    return created;
   }
 
   /** Newest first. */
   async list(appName: string, query: PageQuery): Promise<Page<ReleaseModel>> {
+    // Releases are immutable: a page changes only when a release is added or the app deleted, and both invalidate.
+    return this.cache.get(releaseListScope(appName), `${limitOf(query)}|${query.cursor ?? ''}`, () => this.listUncached(appName, query));
+  }
+
+  private async listUncached(appName: string, query: PageQuery): Promise<Page<ReleaseModel>> {
     const app = await this.apps.findByName(appName);
     if (!app) throw DomainError.notFound('app', appName);
     const limit = limitOf(query);
