@@ -198,3 +198,29 @@ export function simGet(stack: Stack, resource: SimResource, ns: string, name: st
 export function simList(stack: Stack, resource: SimResource, ns: string): Json[] {
   return stack.sim.store.list(RESOURCE_KEYS[resource], { namespace: ns }) as Json[];
 }
+
+import { fork, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+
+/** Starts test/worker/worker-child.ts in its own process; resolves once the module is up. */
+export function startWorkerProcess(stack: Stack): Promise<ChildProcess> {
+  const root = path.resolve(__dirname, '../..');
+  const child = fork(path.join(root, 'test/worker/worker-child.ts'), [], {
+    cwd: root,
+    env: stack.env,
+    execArgv: ['-r', path.join(root, 'scripts/ts-register.cjs')],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  return new Promise((resolve, reject) => {
+    child.once('message', () => resolve(child));
+    child.once('exit', (code) => reject(new Error(`worker process exited with ${code} before it was ready`)));
+  });
+}
+
+export function killed(child: ChildProcess, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill(signal);
+  });
+}

@@ -1,0 +1,20 @@
+// The worker as a separate process for crash tests: same module as apps/worker/src/main.ts, with test timings
+// (short BullMQ locks so a SIGKILLed worker's jobs are taken over quickly).
+import 'reflect-metadata';
+import { loadConfig } from '@cutover/config';
+import { NestFactory } from '@nestjs/core';
+import { WorkerModule } from '../../apps/worker/src/worker.module';
+
+async function main(): Promise<void> {
+  const config = loadConfig(process.env, 'worker');
+  const lockDurationMs = Number(process.env.TEST_WORKER_LOCK_MS ?? '3000');
+  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config, { lockDurationMs, watch: { quietMs: 60_000, retryMs: 200 } }), { logger: ['error'] });
+  app.enableShutdownHooks(['SIGTERM']);
+  await app.init();
+  process.send?.('ready');
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
