@@ -1,7 +1,7 @@
 // The simulator through @kubernetes/client-node, exactly as product code reaches a cluster: CRUD of every resource,
 // subresources, patches of every kind, lists with selectors and paging, watch, and faults.
 import {
-  AppsV1Api, BatchV1Api, CoreV1Api, CustomObjectsApi, DiscoveryV1Api, KubeConfig, makeInformer, NetworkingV1Api, PatchStrategy,
+  AppsV1Api, BatchV1Api, CoreV1Api, CustomObjectsApi, DiscoveryV1Api, KubeConfig, KubernetesObjectApi, makeInformer, NetworkingV1Api, PatchStrategy,
   setHeaderOptions, Watch,
 } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -234,6 +234,24 @@ describe('@kubernetes/client-node against the simulator', () => {
     }, setHeaderOptions('Content-Type', PatchStrategy.JsonPatch));
     expect(moved.spec.rules[0].backendRefs[1].weight).toBe(50);
     expect(moved.metadata.generation).toBe(2);
+  });
+
+  it('works with the generic KubernetesObjectApi (discovery-driven paths) for built-in and Gateway API kinds', async () => {
+    const api = KubernetesObjectApi.makeApiClient(kc);
+    const route = { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'generic', namespace: ns },
+      spec: { rules: [{ backendRefs: [{ name: 'a', port: 80 }] }] } };
+    const created = await api.create(route);
+    expect(created.metadata?.uid).toBeDefined();
+    const patched: any = await api.patch({ ...route, spec: { rules: [{ backendRefs: [{ name: 'a', port: 80, weight: 5 }] }] } },
+      undefined, undefined, 'cutover', undefined, PatchStrategy.MergePatch);
+    expect(patched.spec.rules[0].backendRefs[0].weight).toBe(5);
+    const listed = await api.list('gateway.networking.k8s.io/v1', 'HTTPRoute', ns);
+    expect(listed.items.map((i) => i.metadata?.name)).toContain('generic');
+    await api.create({ ...deployment('generic-web'), metadata: { name: 'generic-web', namespace: ns } });
+    const read: any = await api.read({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'generic-web', namespace: ns } });
+    expect(read.spec.replicas).toBe(2);
+    await api.delete({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'generic-web', namespace: ns } }, undefined, undefined, 0, undefined, 'Background');
+    expect(await codeOf(api.read({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'generic-web', namespace: ns } }))).toBe(404);
   });
 
   it('pages lists with limit and continue', async () => {
