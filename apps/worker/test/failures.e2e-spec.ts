@@ -16,7 +16,7 @@ import {
   waitPhase,
   type Seeded,
   type Stack,
-} from '../../../../test/worker/worker-harness';
+} from './worker-harness';
 
 const RELEASE = 'cutover.dev/release';
 

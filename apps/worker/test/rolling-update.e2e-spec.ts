@@ -1,6 +1,6 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deploy, releaseSpec, seedApp, seedRelease, simGet, startStack, startWorker, waitPhase, type Stack } from '../../../../test/worker/worker-harness';
+import { deploy, releaseSpec, seedApp, seedRelease, simGet, startStack, startWorker, waitPhase, type Stack } from './worker-harness';
 
 describe('worker: RollingUpdate and Recreate through the simulator', () => {
   let stack: Stack;

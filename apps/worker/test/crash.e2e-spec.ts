@@ -15,7 +15,7 @@ import {
   waitPhase,
   type Seeded,
   type Stack,
-} from '../../../../test/worker/worker-harness';
+} from './worker-harness';
 
 const strategies: unknown[] = [
   { type: 'RollingUpdate', maxSurge: 1, maxUnavailable: 0 },

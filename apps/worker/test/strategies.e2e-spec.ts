@@ -15,7 +15,7 @@ import {
   waitPhase,
   type Seeded,
   type Stack,
-} from '../../../../test/worker/worker-harness';
+} from './worker-harness';
 
 const NAME = 'app.kubernetes.io/name';
 const ENV = 'cutover.dev/environment';

@@ -3,7 +3,7 @@
 import 'reflect-metadata';
 import { loadConfig } from '@cutover/config';
 import { NestFactory } from '@nestjs/core';
-import { WorkerModule } from '../../apps/worker/src/worker.module';
+import { WorkerModule } from '../src/worker.module';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env, 'worker');

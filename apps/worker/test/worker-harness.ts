@@ -1,6 +1,8 @@
 // The worker e2e stack: the run's Postgres database, Redis under the run's prefix, the simulator over HTTPS, and
 // the worker module booted in-process (or as a child process). Seeds rows the way the api would.
+import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
 import { loadConfig, type WorkerConfig } from '@cutover/config';
@@ -9,8 +11,8 @@ import { secretBoxFromEnv, type PrismaClient } from '@cutover/persistence';
 import { DeploymentQueue } from '@cutover/queue';
 import { RESOURCE_KEYS, startKubeSim, type KubeSim } from '@cutover/kube-sim';
 import { createTestPrisma, testRedisUrl, testRunId } from '@cutover/testing';
-import { WorkerModule } from '../../apps/worker/src/worker.module';
-import type { WorkerOptions } from '../../apps/worker/src/worker.options';
+import { WorkerModule } from '../src/worker.module';
+import type { WorkerOptions } from '../src/worker.options';
 
 export interface Stack {
   sim: KubeSim;
@@ -186,7 +188,7 @@ export async function waitPhase(stack: Stack, id: string, phases: string[], time
   }, timeoutMs);
 }
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>; 
 
 export type SimResource = 'deployments' | 'services' | 'ingresses' | 'httproutes' | 'jobs' | 'pods';
 
@@ -199,13 +201,10 @@ export function simList(stack: Stack, resource: SimResource, ns: string): Json[]
   return stack.sim.store.list(RESOURCE_KEYS[resource], { namespace: ns }) as Json[];
 }
 
-import { fork, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
-
-/** Starts test/worker/worker-child.ts in its own process; resolves once the module is up. */
+/** Starts apps/worker/test/worker-child.ts in its own process; resolves once the module is up. */
 export function startWorkerProcess(stack: Stack): Promise<ChildProcess> {
-  const root = path.resolve(__dirname, '../..');
-  const child = fork(path.join(root, 'test/worker/worker-child.ts'), [], {
+  const root = path.resolve(__dirname, '../../..');
+  const child = fork(path.join(root, 'apps/worker/test/worker-child.ts'), [], {
     cwd: root,
     env: stack.env,
     execArgv: ['-r', path.join(root, 'scripts/ts-register.cjs')],
