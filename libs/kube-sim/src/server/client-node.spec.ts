@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeSim } from '../kube-sim';
 import { startKubeSim } from '../kube-sim';
 import { renderKubeconfig } from '../kubeconfig';
+import { RESOURCE_KEYS } from '../store/resources';
 import { raw } from './sim-http.testing';
 
 const ns = 'client-node';
@@ -240,8 +241,8 @@ describe('@kubernetes/client-node against the simulator', () => {
     const api = KubernetesObjectApi.makeApiClient(kc);
     const route = { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'generic', namespace: ns },
       spec: { rules: [{ backendRefs: [{ name: 'a', port: 80 }] }] } };
-    const created = await api.create(route);
-    expect(created.metadata?.uid).toBeDefined();
+    const created: any = await api.create(route);
+    expect(created.metadata.uid).toBeDefined();
     const patched: any = await api.patch({ ...route, spec: { rules: [{ backendRefs: [{ name: 'a', port: 80, weight: 5 }] }] } },
       undefined, undefined, 'cutover', undefined, PatchStrategy.MergePatch);
     expect(patched.spec.rules[0].backendRefs[0].weight).toBe(5);
@@ -252,6 +253,17 @@ describe('@kubernetes/client-node against the simulator', () => {
     expect(read.spec.replicas).toBe(2);
     await api.delete({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'generic-web', namespace: ns } }, undefined, undefined, 0, undefined, 'Background');
     expect(await codeOf(api.read({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'generic-web', namespace: ns } }))).toBe(404);
+  });
+
+  it('streams large lists (chunked) intact', async () => {
+    await core.createNamespace({ body: { metadata: { name: 'big' } } });
+    for (let i = 0; i < 1200; i++) {
+      sim.store.create(RESOURCE_KEYS.configmaps, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `cm-${String(i).padStart(4, '0')}`, namespace: 'big' }, data: { i: String(i) } });
+    }
+    const list = await core.listNamespacedConfigMap({ namespace: 'big' });
+    expect(list.items).toHaveLength(1200);
+    expect(list.items[1199].data).toEqual({ i: '1199' });
+    expect(list.metadata?.resourceVersion).toBe(sim.store.currentResourceVersion());
   });
 
   it('pages lists with limit and continue', async () => {

@@ -108,7 +108,7 @@ export function handleGet(r: ResourceRequest): void {
   else sendRaw(r.res, 200, objectJson(o), 'application/json');
 }
 
-export function handleList(r: ResourceRequest): void {
+export async function handleList(r: ResourceRequest): Promise<void> {
   const q = r.query;
   const limit = q.get('limit') ? Number(q.get('limit')) : undefined;
   const match = q.get('resourceVersionMatch') ?? undefined;
@@ -131,9 +131,31 @@ export function handleList(r: ResourceRequest): void {
     sendJson(r.res, 200, toTable(r.def, page.items, r.store.clockNow(), r.query, meta));
     return;
   }
-  const body = listBody(r.def, page.items, meta);
-  r.res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Content-Length': Buffer.byteLength(body) });
-  r.res.end(body);
+  if (page.items.length <= STREAM_LIST_OVER) {
+    const body = listBody(r.def, page.items, meta);
+    r.res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Content-Length': Buffer.byteLength(body) });
+    r.res.end(body);
+    return;
+  }
+  await streamList(r, page.items, meta);
+}
+
+/** Large lists are written in chunks (chunked encoding) instead of one body string: a 10,000-pod list is ~25 MB. */
+const STREAM_LIST_OVER = 500;
+
+async function streamList(r: ResourceRequest, items: KubeObject[], meta: Record<string, unknown>): Promise<void> {
+  const keepTypeMeta = r.def.group === 'gateway.networking.k8s.io';
+  const res = r.res;
+  res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' });
+  res.write(`{"kind":"${r.def.kind}List","apiVersion":"${apiVersionOf(r.def)}","metadata":${JSON.stringify(meta)},"items":[`);
+  for (let i = 0; i < items.length; i += 200) {
+    const chunk = items.slice(i, i + 200).map((o) => listItemJson(o, keepTypeMeta)).join(',');
+    const more = res.write(i === 0 ? chunk : `,${chunk}`);
+    // Respect back-pressure so a slow client does not make the whole list sit in memory again.
+    if (!more && !res.destroyed) await new Promise<void>((resolve) => { res.once('drain', resolve); res.once('close', resolve); });
+    if (res.destroyed) return;
+  }
+  res.end(']}');
 }
 
 export async function handleCreate(r: ResourceRequest): Promise<void> {
