@@ -91,11 +91,13 @@ export class DeploymentQueue {
 
   private async enqueue(deploymentId: string, delay: number): Promise<void> {
     const opts: JobsOptions = { jobId: deploymentId, delay, removeOnComplete: true, removeOnFail: true, attempts: 1 };
-    const job = await this.queue.add(JOB_NAMES.deploymentTick, { deploymentId }, opts);
-    // Same id already queued: bring a later delayed job forward (a watch event must not wait for a pause timer).
-    const dueAt = job.timestamp + (job.delay ?? 0);
+    await this.queue.add(JOB_NAMES.deploymentTick, { deploymentId }, opts);
+    // add() answers with what it was given even when the id was taken, so read the stored job: a later delayed job
+    // is brought forward (a watch event or a command must not wait for a pause timer).
+    const job = await this.queue.getJob(deploymentId);
+    if (!job) return;
     const wantedAt = Date.now() + delay;
-    if (dueAt <= wantedAt + 5) return;
+    if (job.timestamp + (job.delay ?? 0) <= wantedAt + 5) return;
     try {
       const state = await job.getState();
       if (state !== 'delayed') return;
