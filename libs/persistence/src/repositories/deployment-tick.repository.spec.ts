@@ -1,0 +1,99 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decide, emptyObservation, initialDeploymentState, parseStrategyDocument, type DeploymentContext, type Decision } from '@cutover/domain';
+import { createTestPrisma } from '@cutover/testing';
+import type { PrismaClient } from '../generated/prisma/client';
+import { AuditRepository } from '../audit/audit.repository';
+import { DeploymentTickRepository } from './deployment-tick.repository';
+
+describe('DeploymentTickRepository (real Postgres)', () => {
+  let prisma: PrismaClient;
+  let repo: DeploymentTickRepository;
+
+  beforeAll(() => {
+    prisma = createTestPrisma();
+    repo = new DeploymentTickRepository(prisma, new AuditRepository(prisma));
+  });
+
+  afterAll(async () => {
+    await prisma.$disconnect();
+  });
+
+  async function seed(): Promise<{ id: string; ctx: DeploymentContext }> {
+    const suffix = randomUUID().slice(0, 8);
+    const app = await prisma.application.create({ data: { name: `tick-${suffix}` } });
+    const cluster = await prisma.cluster.create({ data: { name: `c-${suffix}`, server: 'https://127.0.0.1:1', authKind: 'token', credentials: new Uint8Array([1]) } });
+    const env = await prisma.environment.create({ data: { applicationId: app.id, name: 'prod', clusterId: cluster.id, namespace: 'shop', replicas: 2, strategy: { type: 'Recreate' } } });
+    const release = await prisma.release.create({ data: { applicationId: app.id, version: '1.0.0', seq: 1, spec: {}, digest: 'd', createdBy: 't' } });
+    const strategy = parseStrategyDocument({ type: 'Recreate' });
+    if (!strategy.ok) throw new Error('bad strategy');
+    const ctx: DeploymentContext = { app: app.name, environment: 'prod', release: '1.0.0', previousRelease: null, kind: 'deploy', replicas: 2, strategy: strategy.value, preDeployHooks: [], podRequests: null };
+    const d = await prisma.deployment.create({
+      data: { environmentId: env.id, releaseId: release.id, strategy: {}, phase: 'Pending', state: initialDeploymentState(ctx, 1_000) as object, activeKey: env.id, createdBy: 't' },
+    });
+    return { id: d.id, ctx };
+  }
+
+  it('loads the tick input, commits once per version and ignores a stale commit', async () => {
+    const { id } = await seed();
+    const promote = await prisma.deploymentCommand.create({ data: { deploymentId: id, type: 'promote', actor: 'alice', payload: { full: true } } });
+    const input = (await repo.load(id))!;
+    expect(input.version).toBe(0);
+    expect(input.target).toMatchObject({ namespace: 'shop', environment: 'prod' });
+    expect(input.commands).toEqual([{ id: promote.id, type: 'promote', full: true, actor: 'alice', reason: null }]);
+
+    const decision = decide(input.state, emptyObservation(), input.commands, 2_000);
+    expect(decision.effects.length).toBeGreaterThan(0);
+    const first = await repo.commit(id, 0, decision);
+    expect(first.committed).toBe(true);
+    if (!first.committed) return;
+    expect(first.version).toBe(1);
+    expect(first.effects.map((e) => [e.tick, e.ordinal])).toEqual(decision.effects.map((_, i) => [1, i]));
+
+    // The same decision committed again (a duplicate job) finds the version moved: nothing written.
+    const again = await repo.commit(id, 0, decision);
+    expect(again.committed).toBe(false);
+    expect(await prisma.deploymentEvent.count({ where: { deploymentId: id } })).toBe(decision.events.length);
+    expect(await prisma.deploymentEffect.count({ where: { deploymentId: id } })).toBe(decision.effects.length);
+    const cmd = await prisma.deploymentCommand.findUniqueOrThrow({ where: { id: promote.id } });
+    expect(cmd.status).toBe(decision.commands[0]!.status);
+    expect(cmd.consumedAt).not.toBeNull();
+
+    const reloaded = (await repo.load(id))!;
+    expect(reloaded.commands).toEqual([]);
+    expect(reloaded.unfinished.map((e) => e.effect)).toEqual(decision.effects);
+    await repo.markEffectsDone(reloaded.unfinished.map((e) => e.id));
+    expect((await repo.load(id))!.unfinished).toEqual([]);
+    expect(await repo.listActive()).toContainEqual(expect.objectContaining({ id, namespace: 'shop' }));
+  });
+
+  it('a terminal phase frees the environment; a system failure is audited', async () => {
+    const { id } = await seed();
+    const input = (await repo.load(id))!;
+    const failed: Decision = {
+      state: { ...input.state, phase: 'Failed', failure: { code: 'CrashLoopBackOff', reason: 'container `app` CrashLoopBackOff', at: 1, data: {} } },
+      effects: [],
+      events: [{ type: 'PhaseChanged', message: 'Failed', data: { from: 'Progressing', to: 'Failed' }, actor: 'system' }],
+      commands: [],
+      wakeAt: null,
+    };
+    expect((await repo.commit(id, input.version, failed)).committed).toBe(true);
+    const row = await prisma.deployment.findUniqueOrThrow({ where: { id } });
+    expect(row).toMatchObject({ phase: 'Failed', activeKey: null, failureReason: 'container `app` CrashLoopBackOff' });
+    expect(row.finishedAt).not.toBeNull();
+    const audit = await prisma.auditEntry.findMany({ where: { resourceId: id } });
+    expect(audit).toEqual([expect.objectContaining({ actorName: 'system', action: 'deployment.fail', interface: 'system' })]);
+    expect(await repo.listActive()).not.toContainEqual(expect.objectContaining({ id }));
+  });
+
+  it('stores a check result with its effect, where the next load finds it', async () => {
+    const { id } = await seed();
+    const effect = { kind: 'runCheck' as const, checkId: 'pre-1-a1', spec: { name: 'smoke', url: 'http://127.0.0.1:1/', expectStatus: 200, timeout: 1, interval: 1, count: 1, failureLimit: 0 } };
+    const row = await prisma.deploymentEffect.create({ data: { deploymentId: id, tick: 1, ordinal: 0, kind: 'runCheck', payload: effect } });
+    expect((await repo.load(id))!.unfinished).toHaveLength(1);
+    await repo.recordCheckResult(row.id, effect, { checkId: 'pre-1-a1', status: 'Passed', successes: 1, failures: 0, message: 'GET → 200' });
+    const input = (await repo.load(id))!;
+    expect(input.unfinished).toEqual([]);
+    expect(input.checkResults['pre-1-a1']).toMatchObject({ status: 'Passed', successes: 1 });
+  });
+});
