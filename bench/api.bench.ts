@@ -186,13 +186,16 @@ async function main(): Promise<void> {
     const text = table(results);
     console.log(`\n${text}\n`);
     const date = new Date().toISOString().slice(0, 16).replace('T', ' ');
-    const file = path.join(root, 'BENCHMARKS.md');
-    if (!existsSync(file)) writeFileSync(file, '# Benchmarks\n\nResults appended by the `npm run bench:*` scripts, newest last.\n');
-    appendFileSync(
-      file,
-      `\n## API: ${date} UTC (npm run bench:api)\n\nautocannon, ${CONNECTIONS} connections, ${DURATION_S} s per route after a ${WARMUP_S} s warm-up; ` +
-        `server in a child process, Node ${process.version}, LOG_LEVEL=warn. Target: reads ≥ 0.50 of the floor with p99 < 20 ms.\n\n${text}\n`,
-    );
+    // BENCH_NO_RECORD=1: a trial run that leaves BENCHMARKS.md alone.
+    if (process.env.BENCH_NO_RECORD !== '1') {
+      const file = path.join(root, 'BENCHMARKS.md');
+      if (!existsSync(file)) writeFileSync(file, '# Benchmarks\n\nResults appended by the `npm run bench:*` scripts, newest last.\n');
+      appendFileSync(
+        file,
+        `\n## API: ${date} UTC (npm run bench:api)\n\nautocannon, ${CONNECTIONS} connections, ${DURATION_S} s per route after a ${WARMUP_S} s warm-up; ` +
+          `server in a child process, Node ${process.version}, LOG_LEVEL=warn. Target: reads ≥ 0.50 of the floor with p99 < 20 ms.\n\n${text}\n`,
+      );
+    }
     console.log(JSON.stringify({ bench: 'api', at: new Date().toISOString(), connections: CONNECTIONS, durationS: DURATION_S, results }));
   } finally {
     await dropDatabase(databaseUrl);
