@@ -105,6 +105,19 @@ spec:
 
     const json = JSON.parse((await kubectl('get', 'deploy', 'web', '-n', 'shop', '-o', 'json')).stdout);
     expect(json.spec.strategy.rollingUpdate).toEqual({ maxSurge: '25%', maxUnavailable: '25%' });
+
+    // Removing a field and adding a sidecar; then removing the sidecar (kubectl's 3-way patches: null, $patch: delete).
+    const withSidecar = manifest('registry.example/web:v2').replace('        env: [{name: MODE, value: prod}]\n',
+      '      - name: side\n        image: registry.example/side:v1\n');
+    await writeFile(file, withSidecar);
+    expect((await kubectl('apply', '-f', file)).code).toBe(0);
+    let containers = sim.store.get(RESOURCE_KEYS.deployments, 'shop', 'web')!.spec.template.spec.containers;
+    expect(containers.map((c: { name: string }) => c.name)).toEqual(['web', 'side']);
+    expect(containers[0].env).toBeUndefined();
+    await writeFile(file, manifest('registry.example/web:v2').replace('        env: [{name: MODE, value: prod}]\n', ''));
+    expect((await kubectl('apply', '-f', file)).code).toBe(0);
+    containers = sim.store.get(RESOURCE_KEYS.deployments, 'shop', 'web')!.spec.template.spec.containers;
+    expect(containers.map((c: { name: string }) => c.name)).toEqual(['web']);
   });
 
   it('rejects an invalid manifest with the apiserver message', async () => {
