@@ -270,9 +270,8 @@ export class MemoryStore implements ObjectStore {
     this.admissionCtx.now = this.now();
     strategy.prepareForUpdate?.(obj, old, this.admissionCtx);
     this.assertValid(def, obj, strategy.validateUpdate?.(obj, old, this.admissionCtx));
-    if (def.tracksGeneration) {
-      m.generation = (old.metadata.generation ?? 1) + (specChanged(def, obj, old) ? 1 : 0);
-    }
+    if (def.tracksGeneration) m.generation = (old.metadata.generation ?? 1) + (specChanged(def, obj, old) ? 1 : 0);
+    else delete m.generation;
     return deepClone(this.finishUpdate(def, obj, old, opts));
   }
 
