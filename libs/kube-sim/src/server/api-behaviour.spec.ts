@@ -85,6 +85,13 @@ describe('API behaviour', () => {
     expect(updated.json.data).toEqual({ a: '2' });
     const noManager = await raw(sim, 'PATCH', `/api/v1/namespaces/${ns}/configmaps/ssa`, { body: manifest, contentType: 'application/apply-patch+yaml' });
     expect(noManager.status).toBe(400);
+
+    // Another writer adds a key; the manager then applies a configuration without its own former key.
+    await raw(sim, 'PATCH', `/api/v1/namespaces/${ns}/configmaps/ssa`, { body: { data: { other: 'x' } }, contentType: 'application/merge-patch+json' });
+    const dropped = await raw(sim, 'PATCH', `/api/v1/namespaces/${ns}/configmaps/ssa?fieldManager=test`, {
+      body: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ssa\ndata:\n  b: "3"\n', contentType: 'application/apply-patch+yaml',
+    });
+    expect(dropped.json.data).toEqual({ b: '3', other: 'x' });
   });
 
   it('serves Tables to kubectl-style Accept headers', async () => {

@@ -9,6 +9,7 @@ import { apiVersionOf } from '../store/resources';
 import type { DeleteOptions, KubeObject, PropagationPolicy } from '../store/store.types';
 import { describeJsonError, readBody, sendJson, sendRaw } from './http-util';
 import { listItemJson, objectJson } from './json-cache';
+import { removalPatch } from './patch/apply-patch';
 import { applyJsonPatch, JsonPatchError } from './patch/json-patch';
 import { applyMergePatch } from './patch/merge-patch';
 import { decodeKubeProtobuf, ProtobufUnsupported } from './protobuf';
@@ -216,6 +217,20 @@ export function patchContentType(req: IncomingMessage): string {
   return ct;
 }
 
+/** Each field manager's last server-side applied configuration, by object uid (see patch/apply-patch.ts). */
+const lastApplied = new Map<string, Record<string, unknown>>();
+
+function parseApplied(body: string): Record<string, unknown> {
+  let v: unknown;
+  try {
+    v = loadYaml(body);
+  } catch (e) {
+    throw badRequest(`error decoding patch: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  if (!isPlainObject(v)) throw badRequest('error decoding patch: an apply configuration must be an object');
+  return v;
+}
+
 export async function handlePatch(r: ResourceRequest): Promise<void> {
   const ct = patchContentType(r.req);
   const body = (await readBody(r.req)).toString('utf8');
@@ -224,17 +239,29 @@ export async function handlePatch(r: ResourceRequest): Promise<void> {
   if (!current) {
     if (ct !== 'application/apply-patch+yaml') throw notFound(r.def, r.name!);
     // Server-side apply of an absent object creates it.
-    const applied = applyPatch(ct, {}, body) as KubeObject;
-    const obj = checkTypeAndFields(r, applied);
+    const manager = r.query.get('fieldManager');
+    if (!manager) throw badRequest('PATCH requests with apply-patch+yaml content type require a fieldManager query parameter');
+    const applied = parseApplied(body);
+    const obj = checkTypeAndFields(r, structuredClone(applied) as KubeObject);
     checkNamespace(r, obj);
     obj.metadata.name ??= r.name!;
-    sendJson(r.res, 201, r.store.create(r.def, obj, { dryRun }));
+    const created = r.store.create(r.def, obj, { dryRun });
+    if (!dryRun) lastApplied.set(`${created.metadata.uid}/${manager}`, applied);
+    sendJson(r.res, 201, created);
     return;
   }
-  if (ct === 'application/apply-patch+yaml' && !r.query.get('fieldManager')) {
-    throw badRequest('PATCH requests with apply-patch+yaml content type require a fieldManager query parameter');
+  let patched: unknown;
+  if (ct === 'application/apply-patch+yaml') {
+    const manager = r.query.get('fieldManager');
+    if (!manager) throw badRequest('PATCH requests with apply-patch+yaml content type require a fieldManager query parameter');
+    const applied = parseApplied(body);
+    const key = `${current.metadata.uid}/${manager}`;
+    const removals = removalPatch(lastApplied.get(key), applied);
+    patched = applyStrategicMergePatch(removals ? applyStrategicMergePatch(current, removals) : current, applied);
+    if (!dryRun) lastApplied.set(key, applied);
+  } else {
+    patched = applyPatch(ct, current, body);
   }
-  const patched = applyPatch(ct, current, body);
   if (!isPlainObject(patched)) throw invalidGeneric();
   const obj = patched as KubeObject;
   obj.metadata = { ...(isPlainObject(obj.metadata) ? obj.metadata : {}), name: r.name!, namespace: current.metadata.namespace } as KubeObject['metadata'];
