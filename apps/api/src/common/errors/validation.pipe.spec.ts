@@ -40,3 +40,33 @@ describe('createValidationPipe', () => {
     expect(JSON.stringify(error.errors)).not.toContain('"value"');
   });
 });
+
+class RequiredQuery {
+  @IsString()
+  must!: string;
+}
+
+class OptionalQuery {
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  limit?: number;
+}
+
+describe('createValidationPipe with empty query strings', () => {
+  it('keeps refusing an empty query for a class that needs a field, however often', async () => {
+    const pipe = createValidationPipe();
+    for (let i = 0; i < 3; i++) {
+      await expect(pipe.transform({}, { type: 'query', metatype: RequiredQuery })).rejects.toBeInstanceOf(DomainError);
+    }
+  });
+
+  it('answers an instance of the class for an empty query that passes', async () => {
+    const pipe = createValidationPipe();
+    for (let i = 0; i < 3; i++) {
+      const value = await pipe.transform({}, { type: 'query', metatype: OptionalQuery });
+      expect(value).toBeInstanceOf(OptionalQuery);
+    }
+    await expect(pipe.transform({ limit: 'x' }, { type: 'query', metatype: OptionalQuery })).rejects.toBeInstanceOf(DomainError);
+  });
+});

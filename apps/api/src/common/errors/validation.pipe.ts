@@ -1,4 +1,5 @@
-import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { type ArgumentMetadata, ValidationPipe, type ValidationError } from '@nestjs/common';
+import { plainToInstance } from 'class-transformer';
 import { DomainError, type FieldError } from '@cutover/domain';
 
 /** class-validator's error tree → flat field paths (`containers[0].name`), one entry per broken rule. */
@@ -18,13 +19,33 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
   return out;
 }
 
+const isEmptyQuery = (value: unknown): boolean =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length === 0;
+
+/**
+ * Most list calls carry no query string at all; whether `{}` satisfies a query class never changes, so after it
+ * passed once the full class-validator run is skipped for it (a hot path: every unparameterised list read).
+ */
+class ApiValidationPipe extends ValidationPipe {
+  private readonly emptyQueryPasses = new WeakSet<object>();
+
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const metatype = metadata.metatype;
+    const emptyQuery = metadata.type === 'query' && metatype !== undefined && isEmptyQuery(value);
+    if (emptyQuery && this.emptyQueryPasses.has(metatype)) return plainToInstance(metatype, {});
+    const result: unknown = await super.transform(value, metadata);
+    if (emptyQuery) this.emptyQueryPasses.add(metatype);
+    return result;
+  }
+}
+
 /**
  * The one ValidationPipe of the api (REST bodies, queries and params, and GraphQL args): unknown properties are
  * refused, query strings are converted to the declared types, and every failure is a DomainError VALIDATION_FAILED
  * (422) so both transports render it the same way.
  */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new ApiValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,
