@@ -1,0 +1,325 @@
+// `npm run bench:rollouts`: 200 canary rollouts (3 weight steps, no pauses) and 200 blue/green ones at once, on the
+// simulator with pods ready at once, one worker process. Prints wall time, control-plane overhead per step (from
+// the simulator's Deployment becoming ready to Cutover's next write, p50/p99), Kubernetes requests per rollout,
+// database statements per step, worker CPU seconds and peak RSS, and the time from a rollback command to the active
+// Service selecting the old colour inside the warm window. Appends to BENCHMARKS.md; ends with one JSON line.
+// BENCH_CANARY / BENCH_BLUEGREEN change the counts; BENCH_NO_RECORD=1 leaves BENCHMARKS.md alone.
+import { fork, type ChildProcess } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const root = path.resolve(__dirname, '..');
+const CANARY = Number(process.env.BENCH_CANARY ?? 200);
+const BLUEGREEN = Number(process.env.BENCH_BLUEGREEN ?? 200);
+const REPLICAS = Number(process.env.BENCH_REPLICAS ?? 2);
+const ROLLBACKS = Number(process.env.BENCH_ROLLBACKS ?? 5);
+const TIME_SCALE = 50;
+
+interface WorkerStats {
+  cpuSeconds: number;
+  peakRssMb: number;
+  statements: number;
+  requestsByDeployment: Record<string, { ticks: number; commits: number; requests: number }>;
+  totalRequests: number;
+}
+
+// ---- child mode: the worker --------------------------------------------------------------------------------------
+
+async function workerChild(): Promise<void> {
+  // Count every statement the worker sends to Postgres (Prisma's pg adapter goes through pg.Client#query).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const pg = require('pg') as { Client: { prototype: { query: (...args: unknown[]) => unknown } } };
+  let statements = 0;
+  const query = pg.Client.prototype.query;
+  pg.Client.prototype.query = function (this: unknown, ...args: unknown[]) {
+    statements += 1;
+    return query.apply(this, args);
+  };
+  await import('reflect-metadata');
+  const { NestFactory } = await import('@nestjs/core');
+  const { loadConfig } = await import('@cutover/config');
+  const { WorkerModule } = await import('../apps/worker/src/worker.module');
+  const { DeploymentTickService } = await import('../apps/worker/src/ticks/deployment-tick.service');
+  const { ClusterGateways } = await import('../apps/worker/src/clusters/cluster-gateways.service');
+  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(loadConfig(process.env, 'worker')), { logger: ['error'] });
+  app.enableShutdownHooks(['SIGTERM']);
+  await app.init();
+  const ticks = app.get(DeploymentTickService);
+  const gateways = app.get(ClusterGateways);
+  process.on('message', (msg: string) => {
+    if (msg === 'reset') {
+      statements = 0;
+      ticks.stats.clear();
+      process.send?.({ reset: true, cpu: process.cpuUsage() });
+      return;
+    }
+    if (msg !== 'stats') return;
+    void gateways.totalRequests().then((totalRequests) => {
+      const cpu = process.cpuUsage();
+      const stats: WorkerStats = {
+        cpuSeconds: (cpu.user + cpu.system) / 1e6,
+        peakRssMb: process.resourceUsage().maxRSS / 1024,
+        statements,
+        requestsByDeployment: Object.fromEntries(ticks.stats),
+        totalRequests,
+      };
+      process.send?.(stats);
+    });
+  });
+  process.send?.('ready');
+}
+
+// ---- main mode ---------------------------------------------------------------------------------------------------
+
+function pct(values: number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+function ask<T>(child: ChildProcess, msg: string, pick: (m: unknown) => boolean): Promise<T> {
+  return new Promise((resolve) => {
+    const on = (m: unknown) => {
+      if (!pick(m)) return;
+      child.off('message', on);
+      resolve(m as T);
+    };
+    child.on('message', on);
+    child.send(msg);
+  });
+}
+
+async function main(): Promise<void> {
+  const { migrate, dropDatabase } = (await import(path.join(root, 'scripts/migrate-lib.mjs'))) as {
+    migrate: (o: { databaseUrl: string; createDatabase: boolean }) => Promise<void>;
+    dropDatabase: (url: string) => Promise<void>;
+  };
+  const { startKubeSim, RESOURCE_KEYS } = await import('@cutover/kube-sim');
+  const { createPrismaClient, SecretBox } = await import('@cutover/persistence');
+  const { DeploymentQueue } = await import('@cutover/queue');
+  const { initialDeploymentState, parseStrategyDocument } = await import('@cutover/domain');
+
+  const server = new URL(process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/cutover');
+  const dbName = `cutover_bench_rollouts_${randomBytes(3).toString('hex')}`;
+  server.pathname = `/${dbName}`;
+  const databaseUrl = server.toString();
+  const prefix = `bench-rollouts-${randomBytes(3).toString('hex')}`;
+  const secretKey = randomBytes(32).toString('hex');
+  await migrate({ databaseUrl, createDatabase: true });
+  const sim = await startKubeSim({ port: 0, nodes: Math.max(3, Math.ceil(((CANARY + BLUEGREEN) * REPLICAS * 3) / 100)), timeScale: TIME_SCALE, historySize: 500_000 });
+  const prisma = createPrismaClient({ databaseUrl, poolSize: 8 });
+  const queue = new DeploymentQueue({ redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', prefix });
+  const env = { ...process.env, DATABASE_URL: databaseUrl, CUTOVER_QUEUE_PREFIX: prefix, CUTOVER_SECRET_KEY: secretKey, WORKER_CONCURRENCY: '16', RECONCILE_INTERVAL_MS: '10000', DATABASE_POOL_SIZE: '16', LOG_LEVEL: 'error' };
+  let child: ChildProcess | null = null;
+
+  try {
+    const clusterId = randomUUID();
+    await prisma.cluster.create({
+      data: { id: clusterId, name: 'bench-sim', server: sim.url, authKind: 'kubeconfig', credentials: new Uint8Array(new SecretBox(Buffer.from(secretKey, 'hex')).sealJson({ kind: 'kubeconfig', kubeconfig: sim.kubeconfig }, `cluster:${clusterId}`)) },
+    });
+    const spec = (image: string) => ({
+      podSpec: { containers: [{ name: 'app', image, imagePullPolicy: 'IfNotPresent' }], initContainers: [], volumes: [], terminationGracePeriodSeconds: 0 },
+      podLabels: {},
+      podAnnotations: { 'sim.cutover.dev/ready-after': '0s' },
+      hooks: { preDeploy: [] },
+    });
+    const canaryDoc = { type: 'Canary', steps: [{ setWeight: 25 }, { setWeight: 50 }, { setWeight: 75 }] };
+    const bgDoc = { type: 'BlueGreen', autoPromotionEnabled: true, autoPromotionSeconds: 0, scaleDownDelaySeconds: 0 };
+    const warmDoc = { type: 'BlueGreen', autoPromotionEnabled: true, autoPromotionSeconds: 0, scaleDownDelaySeconds: 120 };
+    type App = { app: string; appId: string; envId: string; ns: string; doc: unknown; first?: string; second?: string };
+    const apps: App[] = [];
+    const plan = [
+      ...Array.from({ length: CANARY }, (_, i) => ({ app: `c${i}`, doc: canaryDoc })),
+      ...Array.from({ length: BLUEGREEN }, (_, i) => ({ app: `b${i}`, doc: bgDoc })),
+      ...Array.from({ length: ROLLBACKS }, (_, i) => ({ app: `w${i}`, doc: warmDoc })),
+    ];
+    for (const p of plan) {
+      const a = await prisma.application.create({ data: { name: p.app } });
+      const e = await prisma.environment.create({ data: { applicationId: a.id, name: 'prod', clusterId, namespace: 'bench', replicas: REPLICAS, strategy: p.doc as object, servicePort: 80 } });
+      for (const [seq, v] of ['1.0.0', '2.0.0'].entries()) {
+        await prisma.release.create({ data: { applicationId: a.id, version: v, seq: seq + 1, spec: spec(`bench/${p.app}:${v}`), digest: v, createdBy: 'bench' } });
+      }
+      apps.push({ app: p.app, appId: a.id, envId: e.id, ns: 'bench', doc: p.doc });
+    }
+    const deploy = async (a: App, version: string, previous: string | null): Promise<string> => {
+      const release = await prisma.release.findUniqueOrThrow({ where: { applicationId_version: { applicationId: a.appId, version } } });
+      const prev = previous ? await prisma.release.findUniqueOrThrow({ where: { applicationId_version: { applicationId: a.appId, version: previous } } }) : null;
+      const parsed = parseStrategyDocument(a.doc);
+      if (!parsed.ok) throw new Error('bad strategy');
+      const ctx = { app: a.app, environment: 'prod', release: version, previousRelease: previous, kind: 'deploy' as const, replicas: REPLICAS, strategy: parsed.value, preDeployHooks: [], podRequests: null };
+      const id = randomUUID();
+      await prisma.deployment.create({
+        data: { id, environmentId: a.envId, releaseId: release.id, previousReleaseId: prev?.id ?? null, strategy: parsed.value as object, phase: 'Pending', state: initialDeploymentState(ctx, Date.now()) as object, activeKey: a.envId, createdBy: 'bench' },
+      });
+      await queue.wake(id);
+      return id;
+    };
+    const allDone = async (ids: string[], phases: string[], timeoutMs: number): Promise<void> => {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const n = await prisma.deployment.count({ where: { id: { in: ids }, phase: { in: phases } } });
+        if (n === ids.length) return;
+        if (Date.now() > deadline) throw new Error(`${ids.length - n} of ${ids.length} deployments did not reach ${phases.join('/')}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
+
+    child = fork(__filename, ['worker'], { cwd: root, env, execArgv: ['-r', path.join(root, 'scripts/ts-register.cjs')], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    await new Promise<void>((resolve, reject) => {
+      child!.once('message', () => resolve());
+      child!.once('exit', (code) => reject(new Error(`worker exited ${code}`)));
+    });
+
+    process.stdout.write(`seeded ${apps.length} apps; first releases (straight to serving)...\n`);
+    for (const a of apps) a.first = await deploy(a, '1.0.0', null);
+    await allDone(apps.map((a) => a.first!), ['Succeeded'], 600_000);
+
+    // Overhead: a Deployment of an app becomes ready → the next write Cutover makes to that app's objects.
+    const readyAt = new Map<string, number>();
+    const overheads: number[] = [];
+    const readyKey = (o: { metadata: { labels?: Record<string, string> } }) => o.metadata.labels?.['app.kubernetes.io/name'];
+    const isReady = (o: { spec?: Record<string, unknown>; status?: Record<string, unknown>; metadata: { generation?: number } }) => {
+      const s = o.status ?? {};
+      const replicas = (o.spec?.replicas as number) ?? 1;
+      return s.observedGeneration === o.metadata.generation && s.updatedReplicas === replicas && s.availableReplicas === replicas && (s.replicas ?? 0) === replicas;
+    };
+    const lastGen = new Map<string, number>();
+    const lastReady = new Map<string, boolean>();
+    let measuring = false;
+    const unsubscribe = sim.store.subscribe((ev) => {
+      if (!measuring || ev.type === 'DELETED') return;
+      const o = ev.object as unknown as { metadata: { name: string; generation?: number; labels?: Record<string, string> }; spec?: Record<string, unknown>; status?: Record<string, unknown> };
+      const app = readyKey(o);
+      if (!app || o.metadata.labels?.['app.kubernetes.io/managed-by'] !== 'cutover') return;
+      const now = performance.now();
+      const key = `${ev.resource.resource}/${o.metadata.name}`;
+      if (ev.resource.resource === 'deployments') {
+        const gen = o.metadata.generation ?? 0;
+        const wrote = gen !== (lastGen.get(key) ?? gen);
+        lastGen.set(key, gen);
+        const ready = isReady(o);
+        if (ready && !lastReady.get(key) && !wrote) readyAt.set(app, now);
+        lastReady.set(key, ready);
+        if (!wrote) return;
+      } else if (ev.resource.resource !== 'services' && ev.resource.resource !== 'ingresses' && ev.resource.resource !== 'httproutes') {
+        return;
+      }
+      const since = readyAt.get(app);
+      if (since !== undefined) {
+        overheads.push(now - since);
+        readyAt.delete(app);
+      }
+    });
+
+    const measured = apps.filter((a) => !a.app.startsWith('w'));
+    const base = await ask<{ cpu: NodeJS.CpuUsage }>(child, 'reset', (m) => typeof m === 'object' && m !== null && 'reset' in m);
+    measuring = true;
+    const started = performance.now();
+    await Promise.all(measured.map(async (a) => (a.second = await deploy(a, '2.0.0', '1.0.0'))));
+    await allDone(measured.map((a) => a.second!), ['Succeeded'], 900_000);
+    const wallSeconds = (performance.now() - started) / 1000;
+    measuring = false;
+    unsubscribe();
+    const stats = await ask<WorkerStats>(child, 'stats', (m) => typeof m === 'object' && m !== null && 'statements' in m);
+
+    // Fast rollback inside the warm window (the api's POST writes the command row and wakes the queue: the same here).
+    const warm = apps.filter((a) => a.app.startsWith('w'));
+    const rollbackMs: number[] = [];
+    for (const a of warm) {
+      const old = (sim.store.get(RESOURCE_KEYS.services, 'bench', a.app)!.spec as { selector: Record<string, string> }).selector['cutover.dev/role'];
+      const id = await deploy(a, '2.0.0', '1.0.0');
+      const deadline = Date.now() + 60_000;
+      while ((sim.store.get(RESOURCE_KEYS.services, 'bench', a.app)!.spec as { selector: Record<string, string> }).selector['cutover.dev/role'] === old) {
+        if (Date.now() > deadline) throw new Error('blue/green switch did not happen');
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      await new Promise((r) => setTimeout(r, 200));
+      const t0 = performance.now();
+      const flipped = new Promise<number>((resolve) => {
+        const off = sim.store.subscribe((ev) => {
+          const o = ev.object as unknown as { metadata: { name: string }; spec?: { selector?: Record<string, string> } };
+          if (ev.resource.resource === 'services' && o.metadata.name === a.app && o.spec?.selector?.['cutover.dev/role'] === old) {
+            off();
+            resolve(performance.now() - t0);
+          }
+        });
+      });
+      await prisma.deploymentCommand.create({ data: { deploymentId: id, type: 'rollback', actor: 'bench', reason: 'bench' } });
+      await queue.wake(id);
+      rollbackMs.push(await flipped);
+    }
+
+    const rollouts = measured.length;
+    const perDeployment = measured.map((a) => stats.requestsByDeployment[a.second!] ?? { ticks: 0, commits: 0, requests: 0 });
+    const requests = perDeployment.reduce((n, d) => n + d.requests, 0);
+    const commits = perDeployment.reduce((n, d) => n + d.commits, 0);
+    const ticks = perDeployment.reduce((n, d) => n + d.ticks, 0);
+    const cpuSeconds = stats.cpuSeconds - (base.cpu.user + base.cpu.system) / 1e6;
+    const result = {
+      bench: 'rollouts',
+      at: new Date().toISOString(),
+      canary: CANARY,
+      blueGreen: BLUEGREEN,
+      replicas: REPLICAS,
+      wallSeconds: Number(wallSeconds.toFixed(2)),
+      overheadMsP50: Number(pct(overheads, 50).toFixed(1)),
+      overheadMsP99: Number(pct(overheads, 99).toFixed(1)),
+      overheadSamples: overheads.length,
+      k8sRequestsPerRollout: Number((requests / rollouts).toFixed(2)),
+      k8sRequestsPerStep: Number((requests / commits).toFixed(2)),
+      k8sRequestsTotalInclWatches: stats.totalRequests,
+      dbStatementsPerStep: Number((stats.statements / commits).toFixed(1)),
+      ticksPerRollout: Number((ticks / rollouts).toFixed(2)),
+      stepsPerRollout: Number((commits / rollouts).toFixed(2)),
+      workerCpuSeconds: Number(cpuSeconds.toFixed(2)),
+      workerPeakRssMb: Number(stats.peakRssMb.toFixed(0)),
+      fastRollbackMsP50: Number(pct(rollbackMs, 50).toFixed(1)),
+      fastRollbackMsMax: Number(Math.max(...rollbackMs).toFixed(1)),
+      machine: `${os.cpus().length} cpu, node ${process.version}`,
+    };
+    const lines = [
+      `rollouts: ${CANARY} canary + ${BLUEGREEN} blue/green at once, ${REPLICAS} replicas, one worker`,
+      `  wall time                         ${result.wallSeconds} s`,
+      `  overhead per step (ready → write) p50 ${result.overheadMsP50} ms, p99 ${result.overheadMsP99} ms (${overheads.length} samples)`,
+      `  Kubernetes requests               ${result.k8sRequestsPerRollout} per rollout, ${result.k8sRequestsPerStep} per step (watches and lists: ${stats.totalRequests} in all)`,
+      `  database statements               ${result.dbStatementsPerStep} per step (${result.stepsPerRollout} committed steps, ${result.ticksPerRollout} ticks per rollout)`,
+      `  worker                            ${result.workerCpuSeconds} CPU s, peak RSS ${result.workerPeakRssMb} MB`,
+      `  fast rollback (warm window)       p50 ${result.fastRollbackMsP50} ms, max ${result.fastRollbackMsMax} ms (${rollbackMs.length} samples)`,
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
+    if (process.env.BENCH_NO_RECORD !== '1') {
+      const file = path.join(root, 'BENCHMARKS.md');
+      if (!existsSync(file)) writeFileSync(file, '# Benchmarks\n\nAppended by `npm run bench:*`; the last line of each entry is the JSON the run printed.\n');
+      appendFileSync(file, `\n## bench:rollouts — ${result.at}\n\n\`\`\`\n${lines.join('\n')}\n${JSON.stringify(result)}\n\`\`\`\n`);
+    }
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+  } finally {
+    if (child && child.exitCode === null) {
+      const exited = new Promise((r) => child!.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    }
+    await queue.queue.obliterate({ force: true }).catch(() => undefined);
+    await queue.close();
+    await prisma.$disconnect();
+    await sim.stop();
+    await dropDatabase(databaseUrl).catch(() => undefined);
+  }
+}
+
+if (process.argv[2] === 'worker') {
+  workerChild().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+} else {
+  main().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}
