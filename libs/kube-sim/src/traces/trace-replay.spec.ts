@@ -1,7 +1,7 @@
 // Replays every recorded case of ../shared/kube-traces against the simulator over HTTP (startKubeSim) and
 // compares what the watches show with what the real kube-apiserver + kube-controller-manager did.
 import { afterEach, describe, expect, it } from 'vitest';
-import { startKubeSim, type KubeSim } from '../index';
+import { startKubeSim, type KubeSim, type ObjectStore } from '../index';
 import { endpointsMembership, sliceMembership } from './endpoint-membership';
 import { KubeHttp } from './kube-http';
 import { podLifecycles } from './pod-lifecycle';
@@ -20,7 +20,7 @@ async function replay(file: string) {
   sim = await startKubeSim({ nodes: 3, timeScale: TIME_SCALE, tls: false });
   const trace = loadTrace(file);
   const client = new KubeHttp({ url: sim.url, token: sim.token });
-  const result = await replayTrace(trace, client, { timeoutMs: 30_000 });
+  const result = await replayTrace(trace, client, { timeoutMs: 30_000, timeScale: TIME_SCALE });
   return { trace, result };
 }
 
@@ -38,7 +38,7 @@ function expectSameConditionOrder(trace: { events: any[] }, result: { events: an
 
 /** Every pod went through the same states as one of the recorded pods (scheduling, sandbox, init, pull, readiness, shutdown). */
 function expectSamePodLifecycles(trace: { events: any[] }, result: { events: any[] }): void {
-  const oneEventBinding = typeof sim?.store.mutateWithStatus === 'function';
+  const oneEventBinding = typeof (sim?.store as ObjectStore | undefined)?.mutateWithStatus === 'function';
   expect(podLifecycles(result.events, oneEventBinding)).toEqual(podLifecycles(trace.events));
 }
 
@@ -80,11 +80,13 @@ describe('golden traces replayed against the simulator', () => {
     expectSameConditionOrder(trace, result);
     expectSamePodLifecycles(trace, result);
     expect(revisions(result.events)).toEqual(revisions(trace.events));
-    const newRsAdded = result.events.findIndex((e) => e.resource === 'replicasets' && e.type === 'ADDED' && e.object.metadata.annotations?.['deployment.kubernetes.io/revision'] === '2');
-    const oldPods = new Set(result.events.filter((e) => e.resource === 'pods' && e.type === 'ADDED' && e.at < result.events[newRsAdded]!.at).map((e) => e.object.metadata.uid));
-    const lastOldDelete = Math.max(...result.events.filter((e) => e.resource === 'pods' && e.type === 'DELETED' && oldPods.has(e.object.metadata.uid)).map((e) => e.at));
+    // Ordered by resourceVersion (one counter for the whole store), not by arrival over separate watch streams.
+    const rv = (e: { object: any }): number => Number(e.object.metadata.resourceVersion);
+    const newRsAdded = result.events.find((e) => e.resource === 'replicasets' && e.type === 'ADDED' && e.object.metadata.annotations?.['deployment.kubernetes.io/revision'] === '2')!;
+    const oldPods = new Set(result.events.filter((e) => e.resource === 'pods' && e.type === 'ADDED' && rv(e) < rv(newRsAdded)).map((e) => e.object.metadata.uid));
+    const lastOldDelete = Math.max(...result.events.filter((e) => e.resource === 'pods' && e.type === 'DELETED' && oldPods.has(e.object.metadata.uid)).map(rv));
     expect(oldPods.size).toBe(3);
-    expect(result.events[newRsAdded]!.at).toBeGreaterThanOrEqual(lastOldDelete);
+    expect(rv(newRsAdded)).toBeGreaterThan(lastOldDelete);
   });
 
   it('progress-deadline: ProgressDeadlineExceeded, then rollback reuses the old ReplicaSet', async () => {

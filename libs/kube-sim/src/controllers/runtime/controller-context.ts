@@ -34,12 +34,21 @@ export class ControllerContext {
     this.nodes = new Informer(R.nodes, store);
     this.informers = [this.pods, this.replicasets, this.deployments, this.services, this.jobs, this.nodes];
     this.unsubscribe = store.subscribe((ev) => this.dispatch(ev));
+    this.timers.gate = () => !this.busy();
   }
 
   queue(name: string, sync: (key: string) => void): WorkQueue {
     const q = new WorkQueue(name, sync, this.timers);
+    q.onIdle = () => {
+      if (!this.busy()) this.timers.kick();
+    };
     this.queues.push(q);
     return q;
+  }
+
+  /** Some controller has queued work it has not synced yet. */
+  busy(): boolean {
+    return this.queues.some((q) => q.busy);
   }
 
   on(handler: (ev: StoreEvent) => void): void {

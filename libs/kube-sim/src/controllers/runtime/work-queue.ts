@@ -11,6 +11,8 @@ export class WorkQueue {
   private readonly failures = new Map<string, number>();
   private scheduled = false;
   private stopped = false;
+  /** Called whenever a drain leaves nothing pending. */
+  onIdle: () => void = () => {};
 
   constructor(
     private readonly name: string,
@@ -31,6 +33,10 @@ export class WorkQueue {
   addAfter(key: string, simDelayMs: number): void {
     if (this.stopped) return;
     this.timers.after(simDelayMs, () => this.add(key));
+  }
+
+  get busy(): boolean {
+    return this.scheduled || this.pending.size > 0;
   }
 
   stop(): void {
@@ -56,6 +62,7 @@ export class WorkQueue {
         this.timers.afterReal(Math.min(5 * 2 ** (n - 1), 30_000), () => this.add(key));
       }
     }
+    if (!this.busy) this.onIdle();
   }
 }
 
