@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeSim } from '../kube-sim';
 import { startKubeSim } from '../kube-sim';
-import { raw, rawWatch } from './sim-http.testing';
+import { raw, rawTextStream, rawWatch } from './sim-http.testing';
 
 const ns = 'behaviour';
 const deploy = (name: string, containers: unknown[]) => ({
@@ -74,6 +74,20 @@ describe('API behaviour', () => {
     });
     expect(env.status).toBe(422);
     expect(env.json.details.causes[0]).toMatchObject({ reason: 'FieldValueForbidden', field: 'spec' });
+  });
+
+  it('follows a pod log as its container status changes, until the pod is deleted', async () => {
+    await raw(sim, 'POST', `/api/v1/namespaces/${ns}/pods`, { body: { metadata: { name: 'logged' }, spec: { nodeName: 'n1', containers: [{ name: 'c', image: 'c:1' }] } } });
+    const running = (ready: boolean) => ({ status: { phase: 'Running', containerStatuses: [{ name: 'c', image: 'c:1', imageID: '', restartCount: 0, ready, state: { running: { startedAt: '2026-01-01T00:00:00Z' } } }] } });
+    await raw(sim, 'PATCH', `/api/v1/namespaces/${ns}/pods/logged/status`, { body: running(false), contentType: 'application/merge-patch+json' });
+    const log = rawTextStream(sim, `/api/v1/namespaces/${ns}/pods/logged/log?follow=true`);
+    await log.waitFor((lines) => lines.length === 1);
+    expect(log.events[0]).toBe('2026-01-01T00:00:00Z kube-sim: container c started (image c:1)');
+    await raw(sim, 'PATCH', `/api/v1/namespaces/${ns}/pods/logged/status`, { body: running(true), contentType: 'application/merge-patch+json' });
+    await log.waitFor((lines) => lines.length === 2);
+    expect(log.events[1]).toContain('c is ready');
+    await raw(sim, 'DELETE', `/api/v1/namespaces/${ns}/pods/logged?gracePeriodSeconds=0`);
+    expect(await log.ended).toBe('end');
   });
 
   it('server-side applies (create, then update) with a field manager', async () => {

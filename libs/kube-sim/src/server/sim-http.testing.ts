@@ -51,18 +51,29 @@ export interface WatchEvent {
   object: any;
 }
 
-export interface RawWatch {
-  status: Promise<number>;
-  events: WatchEvent[];
-  /** Resolves when the server ends the stream ('end') or it breaks ('error'/'close' without end). */
-  ended: Promise<'end' | 'error'>;
-  waitFor(pred: (events: WatchEvent[]) => boolean, timeoutMs?: number): Promise<void>;
-  close(): void;
-}
+/** `ended` resolves when the server ends the stream ('end') or it breaks ('error': closed without the final chunk). */
+export type RawWatch = RawLines<WatchEvent>;
 
 /** Opens `GET path` (a watch URL) and collects the JSON-lines events. */
 export function rawWatch(sim: KubeSim, path: string): RawWatch {
-  const events: WatchEvent[] = [];
+  return rawLines(sim, path, (line) => JSON.parse(line) as WatchEvent);
+}
+
+/** Opens `GET path` and collects its lines as text (e.g. a followed log). */
+export function rawTextStream(sim: KubeSim, path: string): RawLines<string> {
+  return rawLines(sim, path, (line) => line);
+}
+
+export interface RawLines<T> {
+  status: Promise<number>;
+  events: T[];
+  ended: Promise<'end' | 'error'>;
+  waitFor(pred: (events: T[]) => boolean, timeoutMs?: number): Promise<void>;
+  close(): void;
+}
+
+function rawLines<T>(sim: KubeSim, path: string, parse: (line: string) => T): RawLines<T> {
+  const events: T[] = [];
   const waiters = new Set<() => void>();
   const notify = () => { for (const w of [...waiters]) w(); };
   let resolveStatus!: (n: number) => void;
@@ -79,7 +90,7 @@ export function rawWatch(sim: KubeSim, path: string): RawWatch {
       while ((nl = buf.indexOf('\n')) >= 0) {
         const line = buf.slice(0, nl);
         buf = buf.slice(nl + 1);
-        if (line.trim()) events.push(JSON.parse(line) as WatchEvent);
+        if (line.trim()) events.push(parse(line));
       }
       notify();
     });

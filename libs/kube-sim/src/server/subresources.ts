@@ -61,7 +61,25 @@ export async function handleScale(r: ResourceRequest, verb: 'get' | 'update' | '
   applyScale(r, applyPatch(ct, toScale(current), text) as KubeObject);
 }
 
-/** Synthesized container logs: what the simulated container "printed", from its status. */
+function logLines(pod: KubeObject, name: string, image: string): string[] {
+  const statuses: any[] = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
+  const st = statuses.find((s) => s.name === name);
+  if (!st) return [];
+  const lines: string[] = [];
+  const prev = st.lastState?.terminated;
+  const started = st.state?.running?.startedAt ?? st.state?.terminated?.startedAt;
+  if (started) lines.push(`${started} kube-sim: container ${name} started (image ${image})`);
+  else if (prev?.startedAt) lines.push(`${prev.startedAt} kube-sim: container ${name} started (image ${image})`);
+  if (st.ready) lines.push(`${started ?? ''} kube-sim: ${name} is ready`);
+  const term = st.state?.terminated;
+  if (term) lines.push(`${term.finishedAt ?? ''} kube-sim: ${name} exited with code ${term.exitCode}`);
+  return lines;
+}
+
+/**
+ * Synthesized container logs: what the simulated container "printed", from its status. `follow=true` keeps the stream
+ * open and adds lines as the status changes, until the pod is gone or the client leaves.
+ */
 export function handleLog(r: ResourceRequest): void {
   const pod = r.store.getShared(r.def, r.namespace, r.name!);
   if (!pod) throw notFound(r.def, r.name!);
@@ -83,12 +101,29 @@ export function handleLog(r: ResourceRequest): void {
     const reason = st?.state?.waiting?.reason ?? 'PodInitializing';
     throw new ApiError(400, 'BadRequest', `container "${name}" in pod "${pod.metadata.name}" is waiting to start: ${reason === 'ContainerCreating' || reason === 'PodInitializing' ? reason : `trying and failing to pull image`}`);
   }
-  const lines = [
-    `${started} kube-sim: container ${name} started (image ${c.image ?? ''})`,
-    ...(st.ready ? [`${started} kube-sim: ${name} is ready`] : []),
-    ...(st.state?.terminated ? [`${st.state.terminated.finishedAt ?? ''} kube-sim: ${name} exited with code ${st.state.terminated.exitCode}`] : []),
-  ];
+  const image = c.image ?? '';
+  const lines = logLines(pod, name, image);
   const tail = r.query.get('tailLines');
   const out = tail ? lines.slice(-Number(tail)) : lines;
-  sendRaw(r.res, 200, out.map((l) => `${l}\n`).join(''), 'text/plain');
+  const follow = r.query.get('follow') === 'true' || r.query.get('follow') === '1';
+  if (!follow) {
+    sendRaw(r.res, 200, out.map((l) => `${l}\n`).join(''), 'text/plain');
+    return;
+  }
+  const res = r.res;
+  res.writeHead(200, { 'Content-Type': 'text/plain', 'Transfer-Encoding': 'chunked' });
+  res.write(out.map((l) => `${l}\n`).join(''));
+  let sent = lines.length;
+  const uid = pod.metadata.uid;
+  const containerName = name;
+  const unsubscribe = r.store.subscribe((e) => {
+    if (e.object.metadata.uid !== uid) return;
+    if (e.type === 'DELETED') { unsubscribe(); res.end(); return; }
+    const now = logLines(e.object, containerName, image);
+    // A restart starts a new log; otherwise only the new lines are sent.
+    if (now.length < sent) sent = 0;
+    for (const l of now.slice(sent)) res.write(`${l}\n`);
+    sent = now.length;
+  });
+  res.on('close', unsubscribe);
 }
