@@ -128,12 +128,21 @@ describe('worker durability: SIGKILL at random moments, Redis emptied mid-rollou
     await waitPhase(stack, id, ['Succeeded'], 30_000);
   });
 
-  it('SIGTERM lets the worker finish and exit cleanly', { timeout: 30_000 }, async () => {
+  it('SIGTERM mid-rollout: the worker finishes its tick and exits; the next worker completes the rollout', { timeout: 60_000 }, async () => {
     child ??= await startWorkerProcess(stack);
+    const strategy = { type: 'RollingUpdate', maxSurge: 1, maxUnavailable: 0 };
+    const s = await seedApp(stack, 'term', { replicas: 3, strategy });
+    await seedRelease(stack, s, '1.0.0', releaseSpec('example/term:1.0.0'));
+    await seedRelease(stack, s, '2.0.0', releaseSpec('example/term:2.0.0', { annotations: { 'sim.cutover.dev/ready-after': '10s' } }));
+    await waitPhase(stack, await deploy(stack, s, '1.0.0', strategy, null), ['Succeeded']);
+    const id = await deploy(stack, s, '2.0.0', strategy, '1.0.0');
+    await waitPhase(stack, id, ['Progressing']);
     const exited = new Promise<string>((resolve) => child!.once('exit', (code, signal) => resolve(`${code ?? signal}`)));
     child.kill('SIGTERM');
-    // Nest re-raises the signal once the shutdown hooks (processor close, watches, connections) are done.
+    // Nest re-raises the signal once the shutdown hooks (processor drained, watches, connections) are done.
     expect(['0', 'SIGTERM']).toContain(await exited);
-    child = null;
+    expect(await stack.prisma.deploymentEffect.count({ where: { deploymentId: id, status: 'pending', kind: { not: 'runCheck' } } })).toBe(0);
+    child = await startWorkerProcess(stack);
+    await waitPhase(stack, id, ['Succeeded'], 40_000);
   });
 });

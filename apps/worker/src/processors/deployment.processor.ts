@@ -1,5 +1,5 @@
 import { CUTOVER_CONFIG, type WorkerConfig } from '@cutover/config';
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { DEPLOYMENTS_QUEUE, DeploymentQueue, InvalidJobError, parseJob } from '@cutover/queue';
 import { DomainError } from '@cutover/domain';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
@@ -13,7 +13,7 @@ const MAX_BACKOFF_MS = 30_000;
  * once this one has ended (the job id is the deployment id, so the next job can only be added then).
  */
 @Injectable()
-export class DeploymentProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
+export class DeploymentProcessor implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(DeploymentProcessor.name);
   private worker: Worker | null = null;
   private readonly failures = new Map<string, number>();
@@ -88,8 +88,11 @@ export class DeploymentProcessor implements OnApplicationBootstrap, OnApplicatio
     }
   }
 
-  /** SIGTERM: stop taking jobs, let the running ticks finish, then close. */
-  async onApplicationShutdown(): Promise<void> {
+  /**
+   * SIGTERM: stop taking jobs, let the running ticks finish, then close. This is a destroy hook (the worker module's
+   * run before the persistence module's), so the database is still connected while the last ticks commit.
+   */
+  async onModuleDestroy(): Promise<void> {
     const worker = this.worker;
     this.worker = null;
     if (!worker) return;

@@ -1,5 +1,5 @@
 import { CUTOVER_CONFIG, type WorkerConfig } from '@cutover/config';
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { DeploymentTickRepository } from '@cutover/persistence';
 import { DeploymentQueue } from '@cutover/queue';
 import { ClusterGateways } from '../clusters/cluster-gateways.service';
@@ -11,7 +11,7 @@ import { WakeRouter } from '../watches/wake-router.service';
  * a lost wake-up or a dead worker never leaves a deployment stuck.
  */
 @Injectable()
-export class Reconciler implements OnApplicationBootstrap, OnApplicationShutdown {
+export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(Reconciler.name);
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<number> | null = null;
@@ -57,7 +57,8 @@ export class Reconciler implements OnApplicationBootstrap, OnApplicationShutdown
     return enqueued;
   }
 
-  onApplicationShutdown(): void {
+  async onModuleDestroy(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    await this.running;
   }
 }
