@@ -1,6 +1,6 @@
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE, DiscoveryModule } from '@nestjs/core';
+import { APP_FILTER, APP_PIPE, DiscoveryModule } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import type { Logger } from 'pino';
 import { type ApiConfig, CutoverConfigModule } from '@cutover/config';
@@ -13,7 +13,6 @@ import { TokenAuthService } from './common/auth/token-auth.service';
 import { formatGraphqlError, graphqlErrorLogging } from './common/errors/graphql-errors';
 import { ProblemFilter } from './common/errors/problem.filter';
 import { createValidationPipe } from './common/errors/validation.pipe';
-import { JsonBodyInterceptor } from './common/http/json-body.interceptor';
 import { RouteTable } from './common/http/route-table.service';
 import { API_LOGGER, LoggingModule } from './common/logging/logging.module';
 import { AppsModule } from './modules/apps/apps.module';
@@ -67,7 +66,6 @@ export class AppModule {
         RouteTable,
         { provide: APP_FILTER, useClass: ProblemFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },
-        { provide: APP_INTERCEPTOR, useClass: JsonBodyInterceptor },
       ],
     };
   }

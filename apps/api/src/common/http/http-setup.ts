@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { DomainError } from '@cutover/domain';
 import { requestScope } from '../logging/logger';
+import { serializeOnce } from './json-body';
 import { REQUEST_ID_HEADER, requestIdFrom } from './http-request.types';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -33,6 +34,7 @@ export function genRequestId(req: IncomingMessage): string {
 export function configureFastify(app: NestFastifyApplication): void {
   const fastify = app.getHttpAdapter().getInstance();
   fastify.removeContentTypeParser(['text/plain']);
+  fastify.setReplySerializer((payload) => serializeOnce(payload));
   // application/merge-patch+json and friends parse like JSON.
   fastify.addContentTypeParser(/^application\/[\w.-]+\+json$/i, { parseAs: 'string', bodyLimit: BODY_LIMIT_BYTES }, fastify.getDefaultJsonParser('error', 'error'));
   fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
@@ -60,4 +62,10 @@ export function configureExpress(app: NestExpressApplication, logger: Logger): v
     requestScope.run({ requestId: String(req.id) }, () => next(refused));
   });
   app.useBodyParser('json', { limit: BODY_LIMIT_BYTES, type: ['application/json', 'application/*+json'] });
+  // Nest answers objects through res.json: same serialise-once as Fastify's reply serializer.
+  const response = (app.getHttpAdapter().getInstance() as { response: { json: (body: unknown) => unknown } }).response;
+  response.json = function json(this: { get: (h: string) => unknown; set: (h: string, v: string) => void; send: (b: string) => unknown }, body: unknown) {
+    if (!this.get('content-type')) this.set('content-type', 'application/json; charset=utf-8');
+    return this.send(serializeOnce(body));
+  };
 }
