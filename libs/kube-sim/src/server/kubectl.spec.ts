@@ -70,7 +70,7 @@ spec:
     expect(ns.stdout.split('\n')).toEqual(expect.arrayContaining(['namespace/default', 'namespace/kube-system', 'namespace/shop']));
   });
 
-  it('creates namespaces, configmaps and secrets imperatively (protobuf bodies)', async () => {
+  it('creates namespaces, configmaps, secrets, deployments, services and jobs imperatively (protobuf bodies)', async () => {
     expect((await kubectl('create', 'namespace', 'imperative')).stdout).toContain('namespace/imperative created');
     expect((await kubectl('create', 'configmap', 'cfg', '-n', 'imperative', '--from-literal=a=b')).stdout).toContain('configmap/cfg created');
     expect((await kubectl('create', 'secret', 'generic', 'sec', '-n', 'imperative', '--from-literal=user=admin')).stdout).toContain('secret/sec created');
@@ -78,10 +78,24 @@ spec:
     const secret = sim.store.get(RESOURCE_KEYS.secrets, 'imperative', 'sec')!;
     expect(secret.type).toBe('Opaque');
     expect(secret.data).toEqual({ user: Buffer.from('admin').toString('base64') });
-    // Kinds the simulator cannot decode from protobuf are refused, not half-read.
-    const dep = await kubectl('create', 'deployment', 'd', '-n', 'imperative', '--image=nginx');
-    expect(dep.code).not.toBe(0);
-    expect(dep.stderr).toContain('the body of the request was in an unknown format');
+    expect((await kubectl('create', 'deployment', 'd', '-n', 'imperative', '--image=registry.example/d:v1', '--replicas=2', '--port=8080')).stdout)
+      .toContain('deployment.apps/d created');
+    const d = sim.store.get(RESOURCE_KEYS.deployments, 'imperative', 'd')!;
+    expect(d.metadata.labels).toEqual({ app: 'd' });
+    expect(d.spec.replicas).toBe(2);
+    expect(d.spec.selector).toEqual({ matchLabels: { app: 'd' } });
+    expect(d.spec.template.metadata).toEqual({ creationTimestamp: null, labels: { app: 'd' } });
+    expect(d.spec.template.spec.containers).toEqual([{
+      name: 'd', image: 'registry.example/d:v1', ports: [{ containerPort: 8080, protocol: 'TCP' }], resources: {},
+      terminationMessagePath: '/dev/termination-log', terminationMessagePolicy: 'File', imagePullPolicy: 'IfNotPresent',
+    }]);
+    expect((await kubectl('expose', 'deployment', 'd', '-n', 'imperative', '--port=80', '--target-port=8080')).stdout).toContain('service/d exposed');
+    const svc = sim.store.get(RESOURCE_KEYS.services, 'imperative', 'd')!;
+    expect(svc.spec).toMatchObject({ selector: { app: 'd' }, ports: [{ port: 80, targetPort: 8080, protocol: 'TCP' }], type: 'ClusterIP' });
+    expect((await kubectl('create', 'job', 'j', '-n', 'imperative', '--image=registry.example/j:v1', '--', 'migrate', '--up')).stdout).toContain('job.batch/j created');
+    const job = sim.store.get(RESOURCE_KEYS.jobs, 'imperative', 'j')!;
+    expect(job.spec.template.spec.restartPolicy).toBe('Never');
+    expect(job.spec.template.spec.containers[0].command).toEqual(['migrate', '--up']);
   });
 
   it('applies a manifest (create), then re-applies a change (strategic merge patch)', async () => {

@@ -32,7 +32,7 @@ describe('decodeKubeProtobuf', () => {
   it('decodes Secret data as base64 and refuses unknown kinds and fields', () => {
     const raw = Buffer.concat([bytesField(1, bytesField(1, 's')), bytesField(2, Buffer.concat([bytesField(1, 'k'), bytesField(2, Buffer.from([0, 1, 2]))]))]);
     expect(decodeKubeProtobuf(envelope('v1', 'Secret', raw)).data).toEqual({ k: Buffer.from([0, 1, 2]).toString('base64') });
-    expect(() => decodeKubeProtobuf(envelope('apps/v1', 'Deployment', raw))).toThrow(ProtobufUnsupported);
+    expect(() => decodeKubeProtobuf(envelope('v1', 'Pod', raw))).toThrow(ProtobufUnsupported);
     expect(() => decodeKubeProtobuf(envelope('v1', 'ConfigMap', bytesField(9, 'x')))).toThrow(ProtobufUnsupported);
     expect(() => decodeKubeProtobuf(Buffer.from('{}'))).toThrow(ProtobufUnsupported);
   });
