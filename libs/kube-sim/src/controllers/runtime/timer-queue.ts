@@ -80,8 +80,9 @@ export class TimerQueue {
     this.timer = undefined;
     this.armedFor = Infinity;
     const now = this.clock.now();
-    // Entries due within one wall-clock millisecond of each other happen together (10,000 pods created at once
-    // have their steps due together); only distinct moments wait for the controllers in between.
+    // Entries due within a few wall-clock milliseconds (at most 50 simulated ms) of each other happen together
+    // (10,000 pods created at once have their steps due together); only distinct moments wait for the
+    // controllers in between.
     let batchEnd = -Infinity;
     // Tolerate a millisecond of clock skew between setTimeout and Date.now.
     while (this.heap.length > 0 && this.heap[0]!.due <= now + this.clock.timeScale) {
@@ -90,7 +91,7 @@ export class TimerQueue {
           this.held = true;
           return;
         }
-        batchEnd = this.heap[0]!.due + this.clock.timeScale;
+        batchEnd = this.heap[0]!.due + Math.min(5 * this.clock.timeScale, 50);
       }
       const e = this.pop()!;
       if (e.cancelled) continue;
