@@ -8,11 +8,9 @@ import {
   byCreation,
   byRevision,
   bySize,
-  deploymentComplete,
   filterActive,
   findActiveOrLatest,
   getProportion,
-  hasRevisionHistoryLimit,
   isRollingUpdate,
   isSaturated,
   maxSurge,
@@ -21,6 +19,10 @@ import {
   replicaCount,
   specReplicas,
 } from './deployment.util';
+import {
+  deploymentComplete,
+  hasRevisionHistoryLimit,
+} from './deployment-status';
 
 export function rolloutRolling(dc: DeploymentController, d: KubeObject, rsList: RS[]): void {
   const { newRS, oldRSs } = dc.getAllReplicaSetsAndSyncRevision(d, rsList, true);

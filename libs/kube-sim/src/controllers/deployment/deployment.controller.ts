@@ -5,33 +5,35 @@ import type { ControllerContext } from '../runtime/controller-context';
 import { clone, controllerOf, controllerRef, keyOf, R, sameResource, selectorIsEmpty, selectorMatches, splitKey } from '../runtime/resources';
 import type { WorkQueue } from '../runtime/work-queue';
 import {
-  calculateStatus,
-  deploymentComplete,
-  deploymentProgressing,
-  deploymentTimedOut,
   desiredReplicasAnnotation,
   filterActive,
   findNewReplicaSet,
   findOldReplicaSets,
-  getCondition,
   HashLabel,
-  hasProgressDeadline,
   maxRevision,
   maxSurge,
-  newCondition,
   newRSNewReplicas,
   Reasons,
-  removeCondition,
   replicasAnnotationsNeedUpdate,
   RevisionAnnotation,
   computeHash,
-  setCondition,
   setNewReplicaSetAnnotations,
   setReplicasAnnotations,
   specReplicas,
-  statusEqual,
   type DeploymentStatus,
 } from './deployment.util';
+import {
+  calculateStatus,
+  deploymentComplete,
+  deploymentProgressing,
+  deploymentTimedOut,
+  getCondition,
+  hasProgressDeadline,
+  newCondition,
+  removeCondition,
+  setCondition,
+  statusEqual,
+} from './deployment-status';
 import { cleanupDeployment, rolloutRecreate, rolloutRolling, scaleDeployment } from './deployment-rollout';
 
 export type RS = KubeObject;

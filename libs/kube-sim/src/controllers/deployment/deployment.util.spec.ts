@@ -1,10 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../store/store.types';
 import {
-  calculateStatus,
   computeHash,
-  deploymentProgressing,
-  deploymentTimedOut,
   equalIgnoreHash,
   getProportion,
   maxSurge,
@@ -12,10 +9,15 @@ import {
   newRSNewReplicas,
   resolveFenceposts,
   scaledValue,
-  setCondition,
   setNewReplicaSetAnnotations,
   type DeploymentStatus,
 } from './deployment.util';
+import {
+  calculateStatus,
+  deploymentProgressing,
+  deploymentTimedOut,
+  setCondition,
+} from './deployment-status';
 
 function deployment(spec: Record<string, unknown> = {}, status: DeploymentStatus = {}): KubeObject {
   return {
