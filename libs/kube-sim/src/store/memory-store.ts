@@ -4,11 +4,15 @@ import { randomUUID } from 'node:crypto';
 import type { AdmissionContext, StrategyLookup } from './admission/admission.types';
 import { strategyFor } from './admission/strategies';
 import {
-  alreadyExists, badRequest, conflict, expired, internalError, invalid, namespaceTerminating, notFound, preconditionConflict,
-  tooLargeResourceVersion,
+  alreadyExists, conflict, internalError, invalid, namespaceTerminating, notFound, preconditionConflict,
 } from './api-error';
 import type { FieldError } from './api-error';
-import { deepClone, deepEqual, deepFreeze, shareUnchanged } from './json-utils';
+import { deepClone, deepFreeze, shareUnchanged } from './json-utils';
+import type { ListPage, ListPageOptions } from './list-paging';
+import { listPage } from './list-paging';
+import {
+  fieldLabelsOf, kubeTime, namesOf, parseId, randomSuffix, shallowWithMeta, sortedNames, specChanged,
+} from './object-helpers';
 import type { ResourceDef } from './resources';
 import { RESOURCE_KEYS, resourceDef, resourceId } from './resources';
 import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from './selectors';
@@ -17,7 +21,9 @@ import type {
 } from './store.types';
 import type { HistoryEntry } from './watch-history';
 import { WatchHistory } from './watch-history';
-import { decodeContinue, encodeContinue } from './continue-token';
+
+export type { ListPage, ListPageOptions } from './list-paging';
+export { kubeTime, randomSuffix } from './object-helpers';
 
 export interface MemoryStoreOptions {
   /** Events kept for watch resume; older resourceVersions get 410 Expired. Default 10,000. */
@@ -29,43 +35,8 @@ export interface MemoryStoreOptions {
   strategies?: StrategyLookup;
 }
 
-export interface ListPageOptions extends ListOptions {
-  limit?: number;
-  continue?: string;
-  resourceVersion?: string;
-  resourceVersionMatch?: 'Exact' | 'NotOlderThan';
-}
-
-export interface ListPage {
-  /** Frozen, shared objects: serialize, do not mutate. */
-  items: KubeObject[];
-  resourceVersion: string;
-  continue?: string;
-  remainingItemCount?: number;
-}
-
-type Bucket = Map<string, Map<string, KubeObject>>; // namespace ('' for cluster-scoped) → name → frozen object
-/** Sorted names per name-map, dropped when a name is added or removed (updates keep it), so lists do not sort every time. */
-const sortedNames = new WeakMap<Map<string, KubeObject>, string[]>();
-
-function namesOf(byName: Map<string, KubeObject>): string[] {
-  let names = sortedNames.get(byName);
-  if (!names) sortedNames.set(byName, (names = [...byName.keys()].sort()));
-  return names;
-}
-
-const GENERATE_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
-
-export function randomSuffix(n = 5): string {
-  let s = '';
-  for (let i = 0; i < n; i++) s += GENERATE_ALPHABET[Math.floor(Math.random() * GENERATE_ALPHABET.length)];
-  return s;
-}
-
-/** "2026-11-29T22:53:49Z": Kubernetes timestamps have second precision. */
-export function kubeTime(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
-}
+/** namespace ('' for cluster-scoped) → name → frozen object */
+type Bucket = Map<string, Map<string, KubeObject>>;
 
 export class MemoryStore implements ObjectStore {
   private rv = 1;
@@ -138,62 +109,19 @@ export class MemoryStore implements ObjectStore {
     return out;
   }
 
-  /** A list as the REST API serves it: paging with continue tokens and resourceVersion semantics. */
+  /** A list as the REST API serves it: paging with continue tokens and resourceVersion semantics (list-paging.ts). */
   listPage(resource: ResourceKey, opts: ListPageOptions = {}): ListPage {
-    const def = resourceDef(resource);
-    let start: string | undefined;
-    let listRv = this.rv;
-    if (opts.continue) {
-      const tok = decodeContinue(opts.continue);
-      start = tok.start;
-      listRv = tok.rv;
-    }
-    let items: KubeObject[];
-    if (!opts.continue && opts.resourceVersion && opts.resourceVersionMatch === 'Exact' && Number(opts.resourceVersion) !== this.rv) {
-      const at = Number(opts.resourceVersion);
-      if (!Number.isInteger(at)) throw badRequest(`invalid resource version: ${opts.resourceVersion}`);
-      items = this.listAt(def, at, opts);
-      listRv = at;
-    } else {
-      items = this.listShared(resource, opts);
-    }
-    if (start !== undefined) {
-      const from = start;
-      items = items.filter((o) => keyOf(o) > from);
-    }
-    const limit = opts.limit && opts.limit > 0 ? opts.limit : undefined;
-    if (limit !== undefined && items.length > limit) {
-      const page = items.slice(0, limit);
-      return {
-        items: page,
-        resourceVersion: String(listRv),
-        continue: encodeContinue(listRv, keyOf(page[page.length - 1])),
-        remainingItemCount: items.length - limit,
-      };
-    }
-    return { items, resourceVersion: String(listRv) };
+    return listPage(this, resourceDef(resource), opts);
   }
 
-  /** The list as it was at resourceVersion `at`, rebuilt by undoing kept history; 410 when that is too old. */
-  private listAt(def: ResourceDef, at: number, opts: ListOptions): KubeObject[] {
-    if (at > this.rv) throw tooLargeResourceVersion(at, this.rv);
-    const oldest = this.history.oldestRv();
-    if (oldest === undefined || at + 1 < oldest) throw expired('The resourceVersion for the provided list is too old.');
-    const id = resourceId(def);
-    const state = new Map<string, KubeObject>();
-    for (const o of this.listShared(def)) state.set(keyOf(o), o);
-    for (const e of this.history.newestFirst()) {
-      if (e.rv <= at) break;
-      if (resourceId(e.resource) !== id) continue;
-      const k = keyOf(e.object);
-      if (e.type === 'ADDED') state.delete(k);
-      else if (e.oldObject) state.set(k, e.oldObject);
-    }
-    const labelReqs = parseLabelSelector(opts.labelSelector);
-    const fieldReqs = parseFieldSelector(opts.fieldSelector, fieldLabelsOf(def));
-    return [...state.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, o]) => o)
-      .filter((o) => (opts.namespace === undefined || !def.namespaced || o.metadata.namespace === opts.namespace)
-        && matchesLabels(labelReqs, o.metadata.labels) && matchesFields(fieldReqs, o));
+  /** Kept history, newest first (for rebuilding an older list state). */
+  historyNewestFirst(): Iterable<HistoryEntry> {
+    return this.history.newestFirst();
+  }
+
+  /** resourceVersion of the oldest kept event, if any. */
+  oldestHistoryRv(): number | undefined {
+    return this.history.oldestRv();
   }
 
   currentResourceVersion(): string {
@@ -512,31 +440,4 @@ export class MemoryStore implements ObjectStore {
       spec: { clusterIP: '10.96.0.1', ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 6443 }] },
     });
   }
-}
-
-/** A copy that shares everything with `o` except a fresh (shallow) metadata object, for metadata-only changes. */
-function shallowWithMeta(o: KubeObject): KubeObject {
-  return { ...o, metadata: { ...o.metadata } };
-}
-
-function keyOf(o: KubeObject): string {
-  return `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
-}
-
-function parseId(id: string): Pick<ResourceKey, 'group' | 'resource'> {
-  const slash = id.lastIndexOf('/');
-  return slash < 0 ? { group: '', resource: id } : { group: id.slice(0, slash), resource: id.slice(slash + 1) };
-}
-
-function fieldLabelsOf(def: ResourceDef): string[] {
-  return ['metadata.name', 'metadata.namespace', ...(def.fieldLabels ?? [])];
-}
-
-function specChanged(def: ResourceDef, obj: KubeObject, old: KubeObject): boolean {
-  if (!def.crdGeneration) return !deepEqual(obj.spec, old.spec);
-  for (const k of new Set([...Object.keys(obj), ...Object.keys(old)])) {
-    if (k === 'metadata' || k === 'status') continue;
-    if (!deepEqual(obj[k], old[k])) return true;
-  }
-  return false;
 }
