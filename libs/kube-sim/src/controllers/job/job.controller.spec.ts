@@ -40,4 +40,19 @@ describe('job controller', () => {
     expect(pods).toHaveLength(2);
     expect(pods[0]!.status.containerStatuses[0].state.terminated).toMatchObject({ exitCode: 1, reason: 'Error' });
   });
+
+  it('fails a Job that runs longer than activeDeadlineSeconds (DeadlineExceeded) and stops its pod', async () => {
+    h = startHarness({ timeScale: 50 });
+    h.store.create(R.jobs, job('slow', h.ns, 'registry.example/slow:v1', { activeDeadlineSeconds: 2, template: { metadata: { annotations: { 'sim.cutover.dev/exit-after': '60s' } }, spec: { restartPolicy: 'Never', containers: [{ name: 'hook', image: 'registry.example/slow:v1' }] } } }));
+    const failed = await h.waitFor(() => { const j = h!.get(R.jobs, 'slow'); return cond(j, 'Failed')?.status === 'True' && j; }, 'DeadlineExceeded');
+    expect(cond(failed, 'Failed')).toMatchObject({ reason: 'DeadlineExceeded', message: 'Job was active longer than specified deadline' });
+    await h.waitFor(() => h!.list(R.pods).every((p) => p.metadata.deletionTimestamp || p.status?.phase === 'Failed' || p.status?.phase === 'Succeeded'), 'pod stopped');
+  });
+
+  it('deletes a finished Job and its pods after ttlSecondsAfterFinished', async () => {
+    h = startHarness({ timeScale: 50 });
+    h.store.create(R.jobs, job('once', h.ns, 'registry.example/once:v1', { ttlSecondsAfterFinished: 5 }));
+    await h.waitFor(() => cond(h!.get(R.jobs, 'once'), 'Complete')?.status === 'True', 'Complete');
+    await h.waitFor(() => !h!.get(R.jobs, 'once') && h!.list(R.pods).length === 0, 'Job and pods deleted');
+  });
 });

@@ -53,6 +53,7 @@ export class JobController {
     if (!cached || cached.metadata.deletionTimestamp) return;
     const job = clone(cached);
     const spec = job.spec ?? {};
+    if (this.expireFinished(job, key)) return;
     const completions: number = spec.completions ?? 1;
     const parallelism: number = spec.parallelism ?? 1;
     const backoffLimit: number = spec.backoffLimit ?? 6;
@@ -74,8 +75,13 @@ export class JobController {
     let conditions: any[] = [...(status.conditions ?? [])];
     const cond = (type: string, reason: string, message: string): any => ({ type, status: 'True', lastProbeTime: now, lastTransitionTime: now, reason, message });
 
+    const deadline = spec.activeDeadlineSeconds !== undefined ? Date.parse(status.startTime) + spec.activeDeadlineSeconds * 1000 : undefined;
     if (!finished) {
-      if (t.failed.size > backoffLimit) {
+      if (deadline !== undefined && deadline <= nowMs) {
+        for (const p of active) this.ctx.store.delete(R.pods, p.metadata.namespace, p.metadata.name);
+        conditions = [...conditions, cond('FailureTarget', 'DeadlineExceeded', 'Job was active longer than specified deadline'), cond('Failed', 'DeadlineExceeded', 'Job was active longer than specified deadline')];
+        this.ctx.recorder.record(job, 'Warning', 'DeadlineExceeded', 'Job was active longer than specified deadline', 'job-controller');
+      } else if (t.failed.size > backoffLimit) {
         for (const p of active) this.ctx.store.delete(R.pods, p.metadata.namespace, p.metadata.name);
         conditions = [...conditions, cond('FailureTarget', 'BackoffLimitExceeded', 'Job has reached the specified backoff limit'), cond('Failed', 'BackoffLimitExceeded', 'Job has reached the specified backoff limit')];
         this.ctx.recorder.record(job, 'Warning', 'BackoffLimitExceeded', 'Job has reached the specified backoff limit', 'job-controller');
@@ -92,6 +98,7 @@ export class JobController {
           if (wait > 0) this.queue.addAfter(key, wait);
           else for (let i = 0; i < missing; i++) this.createPod(job);
         }
+        if (deadline !== undefined) this.queue.addAfter(key, deadline - nowMs);
       }
     }
     const activeNow = this.ctx.pods.ownedBy(job.metadata.uid!).filter((p) => p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed' && !p.metadata.deletionTimestamp);
@@ -110,6 +117,22 @@ export class JobController {
     this.ctx.store.mutateStatus(R.jobs, ns, name, (o) => {
       o.status = next;
     });
+  }
+
+  /** The TTL-after-finished controller: a finished Job with ttlSecondsAfterFinished is deleted (Background) when it expires. */
+  private expireFinished(job: KubeObject, key: string): boolean {
+    const ttl = job.spec?.ttlSecondsAfterFinished;
+    if (ttl === undefined || ttl === null) return false;
+    const done = (job.status?.conditions ?? []).find((c: any) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True');
+    if (!done) return false;
+    const expires = Date.parse(job.status?.completionTime ?? done.lastTransitionTime) + ttl * 1000;
+    const now = this.ctx.clock.now();
+    if (expires > now) {
+      this.queue.addAfter(key, expires - now);
+      return true;
+    }
+    this.ctx.store.delete(R.jobs, job.metadata.namespace, job.metadata.name, { propagationPolicy: 'Background' });
+    return true;
   }
 
   private createPod(job: KubeObject): void {
