@@ -65,7 +65,7 @@ export function serveWatch(res: ServerResponse, p: WatchParams, cfg: WatchConfig
 
   const sendEntry = (e: HistoryEntry): void => {
     lastRv = e.rv;
-    if (resourceId(e.resource) !== id) return;
+    if ((e.rid ?? resourceId(e.resource)) !== id) return;
     const now = matches(e.object);
     const before = e.type === 'MODIFIED' ? matches(e.oldObject) : now;
     let type: WatchEventType;

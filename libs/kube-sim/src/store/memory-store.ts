@@ -353,7 +353,7 @@ export class MemoryStore implements ObjectStore {
       if (!byName.has(obj.metadata.name)) sortedNames.delete(byName);
       byName.set(obj.metadata.name, obj);
     }
-    const entry: HistoryEntry = { type, resource: { group: def.group, version: def.version, resource: def.resource }, object: obj, rv };
+    const entry: HistoryEntry = { type, resource: { group: def.group, version: def.version, resource: def.resource }, object: obj, rv, rid: id };
     if (old) entry.oldObject = old;
     this.history.append(entry);
     this.queue.push(entry);

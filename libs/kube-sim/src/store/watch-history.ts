@@ -4,6 +4,8 @@ import type { StoreEvent } from './store.types';
 export interface HistoryEntry extends StoreEvent {
   /** resourceVersion of this change (the object's metadata.resourceVersion) as a number. */
   rv: number;
+  /** resources.ts resourceId of `resource` ("apps/deployments"), precomputed for the watch fan-out. */
+  rid?: string;
   /** Lazily cached `{"type":…,"object":…}\n` bytes, shared by every watcher that sends this event. */
   payload?: Buffer;
 }
