@@ -9,7 +9,7 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 
 type Adapter = 'fastify' | 'express';
-type Target = 'floor' | 'nest' | 'list' | 'create';
+type Target = 'floor' | 'floorLarge' | 'nest' | 'list' | 'create';
 
 const CONNECTIONS = 64;
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
@@ -27,19 +27,40 @@ interface Figures {
 
 // ---- child mode: one server --------------------------------------------------------------------------------------
 
+/** A JSON text the size and shape of the 50-release page, sent as-is: the floor for the payload alone. */
+function largeBody(): string {
+  const items = Array.from({ length: RELEASES }, (_, i) => ({
+    id: '00000000-0000-4000-8000-' + String(i).padStart(12, '0'),
+    app: 'bench',
+    version: `1.0.${i}`,
+    seq: i + 1,
+    digest: 'a'.repeat(64),
+    spec: { podSpec: { containers: [{ name: 'bench', image: `registry.local/bench:1.0.${i}`, imagePullPolicy: 'IfNotPresent' }], restartPolicy: 'Always', terminationGracePeriodSeconds: 30 }, podLabels: {}, podAnnotations: {}, hooks: { preDeploy: [] } },
+    notes: null,
+    commitSha: null,
+    createdBy: 'bootstrap',
+    createdAt: new Date(0).toISOString(),
+  }));
+  return JSON.stringify({ items, nextCursor: null });
+}
+
 async function serveBare(adapter: Adapter): Promise<number> {
   const body = { ok: true };
+  const large = largeBody();
   if (adapter === 'fastify') {
     const { default: Fastify } = await import('fastify');
     const app = Fastify({ logger: false });
     app.get('/bare', async () => body);
+    app.get('/bare-large', async (_req, reply) => reply.type('application/json; charset=utf-8').send(large));
     await app.listen({ port: 0, host: '127.0.0.1' });
     return (app.server.address() as { port: number }).port;
   }
   // Express without its types: the Nest adapter builds the same express() app the api uses.
   const { ExpressAdapter } = await import('@nestjs/platform-express');
-  const app = new ExpressAdapter().getInstance() as { get: (p: string, h: (req: unknown, res: { json: (b: unknown) => void }) => void) => void };
+  type Res = { json: (b: unknown) => void; type: (t: string) => Res; send: (b: string) => void };
+  const app = new ExpressAdapter().getInstance() as { get: (p: string, h: (req: unknown, res: Res) => void) => void };
   app.get('/bare', (_req, res) => res.json(body));
+  app.get('/bare-large', (_req, res) => res.type('application/json; charset=utf-8').send(large));
   const server = createServer(app as unknown as Parameters<typeof createServer>[1]);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return (server.address() as { port: number }).port;
@@ -111,7 +132,14 @@ async function measure(options: autocannon.Options): Promise<Figures> {
 
 async function benchAdapter(adapter: Adapter, env: NodeJS.ProcessEnv, token: string): Promise<Record<Target, Figures>> {
   const bare = await start('bare', adapter, env);
-  const floor = await measure({ url: `${bare.url}/bare` }).finally(() => stop(bare.proc));
+  let floor: Figures;
+  let floorLarge: Figures;
+  try {
+    floor = await measure({ url: `${bare.url}/bare` });
+    floorLarge = await measure({ url: `${bare.url}/bare-large` });
+  } finally {
+    await stop(bare.proc);
+  }
 
   const api = await start('api', adapter, env);
   try {
@@ -137,7 +165,7 @@ async function benchAdapter(adapter: Adapter, env: NodeJS.ProcessEnv, token: str
         },
       ],
     });
-    return { floor, nest, list, create };
+    return { floor, floorLarge, nest, list, create };
   } finally {
     await stop(api.proc);
   }
@@ -145,10 +173,10 @@ async function benchAdapter(adapter: Adapter, env: NodeJS.ProcessEnv, token: str
 
 function table(results: Record<Adapter, Record<Target, Figures>>): string {
   const rows = ['| adapter | route | req/s | p50 ms | p99 ms | vs floor | errors/non-2xx |', '| --- | --- | ---: | ---: | ---: | ---: | ---: |'];
-  const names: Record<Target, string> = { floor: 'bare GET (floor)', nest: 'GET /healthz (Nest, no DB)', list: 'GET /v1/apps/:app/releases (50)', create: 'POST /v1/apps/:app/releases' };
+  const names: Record<Target, string> = { floor: 'bare GET (floor)', floorLarge: 'bare GET, same ~24 KB body (context)', nest: 'GET /healthz (Nest, no DB)', list: 'GET /v1/apps/:app/releases (50)', create: 'POST /v1/apps/:app/releases' };
   for (const adapter of Object.keys(results) as Adapter[]) {
     const r = results[adapter];
-    for (const target of ['floor', 'nest', 'list', 'create'] as Target[]) {
+    for (const target of ['floor', 'floorLarge', 'nest', 'list', 'create'] as Target[]) {
       const f = r[target];
       const ratio = target === 'floor' ? '1.00' : (f.reqPerSec / r.floor.reqPerSec).toFixed(2);
       rows.push(`| ${adapter} | ${names[target]} | ${f.reqPerSec} | ${f.p50} | ${f.p99} | ${ratio} | ${f.errors}/${f.non2xx} |`);
