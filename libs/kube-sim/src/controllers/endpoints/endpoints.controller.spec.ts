@@ -36,4 +36,20 @@ describe('endpoints and endpointslices', () => {
     h.store.delete(R.services, h.ns, 'web');
     await h.waitFor(() => !h!.get(R.endpoints, 'web') && h!.list(R.endpointslices).length === 0, 'removed');
   });
+
+  it('follows a selector switch (blue/green): Endpoints and the slice list only the newly selected pods', async () => {
+    h = startHarness({ timeScale: 100 });
+    for (const color of ['blue', 'green']) {
+      const d = deploymentManifest(`web-${color}`, h.ns, { replicas: 2 });
+      d.spec.template.metadata.labels.role = color;
+      h.store.create(R.deployments, d);
+    }
+    h.store.create(R.services, { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: h.ns }, spec: { selector: { role: 'blue' }, ports: [{ port: 80, targetPort: 8080 }] } });
+    const names = (): string[] => ((h!.get(R.endpoints, 'web') as any)?.subsets ?? []).flatMap((s: any) => (s.addresses ?? []).map((a: any) => a.targetRef.name)).sort();
+    await h.waitFor(() => names().length === 2 && names().every((n) => n.startsWith('web-blue-')), 'blue endpoints');
+    h.store.mutate(R.services, h.ns, 'web', (svc) => { svc.spec.selector = { role: 'green' }; });
+    await h.waitFor(() => names().length === 2 && names().every((n) => n.startsWith('web-green-')), 'green endpoints');
+    const slice = await h.waitFor(() => { const s = h!.list(R.endpointslices)[0] as any; return s?.endpoints?.length === 2 && s.endpoints.every((e: any) => e.targetRef.name.startsWith('web-green-')) && s; }, 'green slice');
+    expect(slice.endpoints.every((e: any) => e.conditions.ready)).toBe(true);
+  });
 });
