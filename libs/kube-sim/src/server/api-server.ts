@@ -20,6 +20,7 @@ import { openApiV3Doc, openApiV3Root } from './openapi';
 import { SIM_SERVER_CERT, SIM_SERVER_KEY } from './sim-tls';
 import { toTable, wantsTable } from './tables';
 import { serveWatch } from './watch';
+import { WatchHub } from './watch-hub';
 
 export interface ApiServerOptions {
   store: MemoryStore;
@@ -95,9 +96,11 @@ export class ApiServer {
   private readonly http: Server;
   private readonly https?: Server;
   private readonly sockets = new Set<Socket>();
+  private readonly hub: WatchHub;
   private readonly openWatches = new Set<ServerResponse>();
 
   constructor(private readonly opts: ApiServerOptions) {
+    this.hub = new WatchHub(opts.store);
     const handler = (req: IncomingMessage, res: ServerResponse) => {
       this.handle(req, res).catch((err: unknown) => this.fail(res, err));
     };
@@ -131,6 +134,7 @@ export class ApiServer {
   async close(): Promise<void> {
     for (const w of this.openWatches) w.destroy();
     for (const s of this.sockets) s.destroy();
+    this.hub.close();
     await new Promise<void>((resolve) => this.front.close(() => resolve()));
   }
 
@@ -250,6 +254,7 @@ export class ApiServer {
         : undefined,
     }, {
       store: this.opts.store,
+      hub: this.hub,
       faults: this.opts.faults,
       bookmarkIntervalMs: this.opts.bookmarkIntervalMs ?? 60_000,
       onClose: () => this.openWatches.delete(r.res),

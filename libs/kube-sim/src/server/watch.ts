@@ -9,6 +9,7 @@ import { matchesFields, matchesLabels } from '../store/selectors';
 import type { KubeObject, WatchEventType } from '../store/store.types';
 import type { HistoryEntry } from '../store/watch-history';
 import type { Faults } from './faults';
+import type { WatchHub } from './watch-hub';
 import { objectJson } from './json-cache';
 
 export interface WatchParams {
@@ -26,6 +27,7 @@ export interface WatchParams {
 
 export interface WatchConfig {
   store: MemoryStore;
+  hub: WatchHub;
   faults: Faults;
   /** How often to send a BOOKMARK when the client allows them (kube-apiserver: about a minute). */
   bookmarkIntervalMs: number;
@@ -64,7 +66,7 @@ export function serveWatch(res: ServerResponse, p: WatchParams, cfg: WatchConfig
   };
 
   const sendEntry = (e: HistoryEntry): void => {
-    lastRv = e.rv;
+    lastRv = Math.max(lastRv, e.rv);
     if ((e.rid ?? resourceId(e.resource)) !== id) return;
     const now = matches(e.object);
     const before = e.type === 'MODIFIED' ? matches(e.oldObject) : now;
@@ -84,6 +86,9 @@ export function serveWatch(res: ServerResponse, p: WatchParams, cfg: WatchConfig
 
   const bookmark = (initialEventsEnd = false) => {
     if (!p.allowWatchBookmarks) return;
+    // Live events of other resources do not reach this watch; every event up to the store's resourceVersion has been
+    // delivered synchronously, so that is where a resumed watch may start.
+    if (!closed && !initialEventsEnd) lastRv = Math.max(lastRv, Number(store.currentResourceVersion()));
     send('BOOKMARK', {
       kind: p.def.kind, apiVersion: apiVersionOf(p.def),
       metadata: { resourceVersion: String(lastRv), ...(initialEventsEnd ? { annotations: { 'k8s.io/initial-events-end': 'true' } } : {}) },
@@ -116,7 +121,7 @@ export function serveWatch(res: ServerResponse, p: WatchParams, cfg: WatchConfig
     if (p.sendInitialEvents) bookmark(true);
   }
 
-  const unsubscribe = store.subscribeEntries(sendEntry);
+  const unsubscribe = cfg.hub.subscribe(id, sendEntry);
   const bookmarkTimer = p.allowWatchBookmarks ? setInterval(() => bookmark(), cfg.bookmarkIntervalMs) : undefined;
   // Without timeoutSeconds the apiserver picks 30-60 minutes.
   const timeoutMs = (p.timeoutSeconds && p.timeoutSeconds > 0 ? p.timeoutSeconds : 1800 * (1 + Math.random())) * 1000;
