@@ -83,6 +83,24 @@ describe.each(['fastify', 'express'] as const)('GraphQL (%s)', (adapter) => {
     expect((unknown.body.errors as GqlError[])[0]!.extensions).toMatchObject({ code: 'BAD_REQUEST', status: 400 });
   });
 
+  it('registers, lists, checks and deletes a cluster, never exposing its token', async () => {
+    const name = `gql-cluster-${adapter}`;
+    const secret = `gql-secret-token-${adapter}-do-not-show`;
+    const registered = await gql('mutation($input: RegisterClusterInput!) { registerCluster(input: $input) { name server authKind labels } }', {
+      input: { name, server: 'http://127.0.0.1:9', token: secret, insecureSkipTlsVerify: true, labels: { tier: 'test' } },
+    });
+    expect(registered.body.data.registerCluster).toEqual({ name, server: 'http://127.0.0.1:9', authKind: 'token', labels: { tier: 'test' } });
+    const listed = await gql('{ clusters(limit: 500) { items { name } } }');
+    expect(listed.body.data.clusters.items).toEqual(expect.arrayContaining([{ name }]));
+    const checked = await gql('mutation($name: String!) { checkCluster(name: $name) { ok version reason } }', { name });
+    expect(checked.body.data.checkCluster).toMatchObject({ ok: false, version: null, reason: expect.stringMatching(/^unreachable/) });
+    const bad = await gql('mutation { registerCluster(input: { name: "gql-bad", kubeconfig: "a: [" }) { name } }');
+    expect((bad.body.errors as GqlError[])[0]!.extensions).toMatchObject({ code: 'VALIDATION_FAILED', errors: [expect.objectContaining({ path: 'kubeconfig' })] });
+    const deleted = await gql('mutation($name: String!) { deleteCluster(name: $name) }', { name });
+    expect(deleted.body.data.deleteCluster).toBe(true);
+    expect(JSON.stringify([registered.body, listed.body, checked.body, deleted.body])).not.toContain(secret);
+  });
+
   it('answers auditVerification', async () => {
     const res = await gql('{ auditVerification { ok count firstBroken { seq } } }');
     expect(res.body.data.auditVerification).toMatchObject({ ok: true, firstBroken: null });
