@@ -10,6 +10,11 @@ export interface WorkerOptions {
   watch?: Pick<WatchOptions, 'quietMs' | 'retryMs'>;
   /** BullMQ lock duration: how soon a job of a killed worker is taken over (default 10 s). */
   lockDurationMs?: number;
+  /**
+   * Only reconcile deployments on these clusters (default: all). Lets a worker serve a subset of clusters (one per
+   * region), and keeps test stacks that share one database from picking up each other's deployments.
+   */
+  clusterIds?: string[];
   /** Collapse bursts of watch events for one deployment into one wake (default 15 ms). */
   wakeDebounceMs?: number;
 }

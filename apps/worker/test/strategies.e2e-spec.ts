@@ -127,6 +127,8 @@ describe('worker: BlueGreen and Canary through the simulator', () => {
     const id = await deploy(stack, s, '2.0.0', strategy, '1.0.0');
     await waitPhase(stack, id, ['Paused']);
     const canaryIngress = () => simGet(stack, 'ingresses', s.namespace, 'cn-canary')!;
+    // The effects of the tick that paused run right after it commits.
+    await until('canary route at 20 with the header rule', () => (canaryIngress()?.metadata.annotations['nginx.ingress.kubernetes.io/canary-by-header'] ? true : undefined));
     expect(canaryIngress().metadata.annotations).toMatchObject({
       'nginx.ingress.kubernetes.io/canary': 'true',
       'nginx.ingress.kubernetes.io/canary-weight': '20',
@@ -159,6 +161,7 @@ describe('worker: BlueGreen and Canary through the simulator', () => {
     const s = await serving('cg', 3, strategy);
     const id = await deploy(stack, s, '2.0.0', strategy, '1.0.0');
     await waitPhase(stack, id, ['Paused']);
+    await until('the HTTPRoute at 30', () => (simGet(stack, 'httproutes', s.namespace, 'cg')?.spec.rules.length === 2 ? true : undefined));
     const route = simGet(stack, 'httproutes', s.namespace, 'cg')!;
     expect(route.spec.parentRefs).toMatchObject([{ name: 'edge', namespace: 'infra' }]);
     const weighted = route.spec.rules.find((r: Rule) => !byHeader(r));

@@ -8,7 +8,7 @@ import { WorkerModule } from '../src/worker.module';
 async function main(): Promise<void> {
   const config = loadConfig(process.env, 'worker');
   const lockDurationMs = Number(process.env.TEST_WORKER_LOCK_MS ?? '3000');
-  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config, { lockDurationMs, watch: { quietMs: 60_000, retryMs: 200 } }), { logger: ['error'] });
+  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config, { lockDurationMs, clusterIds: process.env.TEST_WORKER_CLUSTER ? [process.env.TEST_WORKER_CLUSTER] : undefined, watch: { quietMs: 60_000, retryMs: 200 } }), { logger: ['error'] });
   app.enableShutdownHooks(['SIGTERM']);
   await app.init();
   process.send?.('ready');

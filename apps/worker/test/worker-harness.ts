@@ -41,7 +41,7 @@ export async function startStack(name: string, options: { timeScale?: number } =
       credentials: new Uint8Array(box.sealJson({ kind: 'kubeconfig', kubeconfig: sim.kubeconfig }, `cluster:${clusterId}`)),
     },
   });
-  const env = { ...process.env, CUTOVER_QUEUE_PREFIX: prefix, RECONCILE_INTERVAL_MS: '2000', WORKER_CONCURRENCY: '16', LOG_LEVEL: 'error' };
+  const env = { ...process.env, TEST_WORKER_CLUSTER: clusterId, CUTOVER_QUEUE_PREFIX: prefix, RECONCILE_INTERVAL_MS: '2000', WORKER_CONCURRENCY: '16', LOG_LEVEL: 'error' };
   return {
     sim,
     prisma,
@@ -64,7 +64,7 @@ export function workerConfig(stack: Stack): WorkerConfig {
 export const FAST: WorkerOptions = { lockDurationMs: 3_000, watch: { quietMs: 60_000, retryMs: 200 } };
 
 export async function startWorker(stack: Stack, options: WorkerOptions = FAST): Promise<INestApplicationContext> {
-  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(workerConfig(stack), options), { logger: ['error'] });
+  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(workerConfig(stack), { clusterIds: [stack.clusterId], ...options }), { logger: ['error'] });
   await app.init();
   return app;
 }

@@ -4,6 +4,7 @@ import { DeploymentTickRepository } from '@cutover/persistence';
 import { DeploymentQueue } from '@cutover/queue';
 import { ClusterGateways } from '../clusters/cluster-gateways.service';
 import { WakeRouter } from '../watches/wake-router.service';
+import { WORKER_OPTIONS, type WorkerOptions } from '../worker.options';
 
 /**
  * The safety net (not a polling loop over the cluster): every period it lists the active deployments from Postgres,
@@ -22,6 +23,7 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(DeploymentQueue) private readonly queue: DeploymentQueue,
     @Inject(ClusterGateways) private readonly gateways: ClusterGateways,
     @Inject(WakeRouter) private readonly router: WakeRouter,
+    @Inject(WORKER_OPTIONS) private readonly options: WorkerOptions,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -42,7 +44,7 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async pass(): Promise<number> {
-    const active = await this.repo.listActive();
+    const active = await this.repo.listActive(this.options.clusterIds);
     let enqueued = 0;
     for (const d of active) {
       this.router.register(d);

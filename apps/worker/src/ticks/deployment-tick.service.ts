@@ -29,8 +29,14 @@ function needsCapacity(state: DeploymentState): boolean {
   return state.phase === 'Pending' && state.ctx.strategy.type === 'BlueGreen';
 }
 
+/** The state minus when it was observed: a tick that saw the same world must not write (nor wake itself again). */
+function comparable(state: DeploymentState): string {
+  const { status, ...rest } = state as DeploymentState & { status?: { observedAt?: number } | null };
+  return canonicalJson({ ...rest, status: status ? { ...status, observedAt: 0 } : null });
+}
+
 function nothingChanged(before: DeploymentState, decision: Decision): boolean {
-  return decision.effects.length === 0 && decision.events.length === 0 && decision.commands.length === 0 && canonicalJson(before) === canonicalJson(decision.state);
+  return decision.effects.length === 0 && decision.events.length === 0 && decision.commands.length === 0 && comparable(before) === comparable(decision.state);
 }
 
 /**
@@ -82,7 +88,7 @@ export class DeploymentTickService {
     const decision = decide(input.state, observation, input.commands, Date.now());
     if (nothingChanged(input.state, decision)) return { status: 'unchanged', wakeAt: decision.wakeAt, requests: meter.requests };
 
-    const result = await this.repo.commit(input.id, input.version, decision);
+    const result = await this.repo.commit(input.id, input.version, decision, new Date(), isTerminal(input.state.phase));
     if (!result.committed) return { status: 'stale' };
     this.statsOf(input.id).commits += 1;
     await this.effects.run(scope, result.effects);
@@ -90,8 +96,9 @@ export class DeploymentTickService {
     await publishDeploymentEvents(this.queue.redis, this.queue.queuePrefix, input.id, result.events).catch((error: unknown) =>
       this.logger.warn(`publishing events of ${input.id} failed: ${String(error)}`),
     );
-    // Look again right away: a write that changed nothing sends no watch event, yet the machine may wait on it.
-    const wakeAt = isTerminal(decision.state.phase) ? null : Date.now();
+    // After writes, look again right away: a write that changed nothing sends no watch event, yet the machine may
+    // wait on it. Without writes, only the machine's own timer (or a watch event) brings the next tick.
+    const wakeAt = isTerminal(decision.state.phase) ? null : result.effects.length > 0 ? Date.now() : decision.wakeAt;
     return { status: 'committed', version: result.version, phase: decision.state.phase, wakeAt, requests: meter.requests, effects: result.effects.length };
   }
 

@@ -139,8 +139,9 @@ export class DeploymentTickRepository {
   /**
    * Commits the decision if the deployment is still at `version`. Effects get tick = the new version and their
    * position as ordinal; each command handed to `decide` is marked applied/rejected only if it is still pending.
+   * `wasTerminal: false` (the state it was decided from was active) skips re-activating the environment's slot.
    */
-  async commit(deploymentId: string, version: number, decision: Decision, now: Date = new Date()): Promise<CommitResult> {
+  async commit(deploymentId: string, version: number, decision: Decision, now: Date = new Date(), wasTerminal = true): Promise<CommitResult> {
     const state = decision.state;
     const terminal = isTerminal(state.phase);
     return runTransaction(this.prisma, async (tx) => {
@@ -158,7 +159,7 @@ export class DeploymentTickRepository {
       });
       if (updated.count === 0) return { committed: false } as const;
       const next = version + 1;
-      if (!terminal) {
+      if (!terminal && wasTerminal) {
         // A retried deployment becomes the environment's active one again.
         await tx.$executeRaw`UPDATE "Deployment" SET "activeKey" = "environmentId" WHERE "id" = ${deploymentId}::uuid AND "activeKey" IS NULL`;
       }
@@ -211,16 +212,17 @@ export class DeploymentTickRepository {
 
   /** A runCheck effect's final result: stored with the effect (durable across worker restarts) and marks it done. */
   async recordCheckResult(effectId: string, effect: Effect, result: CheckObservation, now: Date = new Date()): Promise<void> {
-    await this.prisma.deploymentEffect.update({
-      where: { id: effectId },
+    // Only a pending effect takes a result: a check run twice (two workers after a crash) keeps the first one.
+    await this.prisma.deploymentEffect.updateMany({
+      where: { id: effectId, status: 'pending' },
       data: { payload: { ...effect, result } as unknown as Prisma.InputJsonValue, status: 'done', doneAt: now },
     });
   }
 
-  /** Deployments that are not over (the reconciler's list), with where they run. */
-  async listActive(): Promise<ActiveDeployment[]> {
+  /** Deployments that are not over (the reconciler's list), with where they run; optionally on some clusters only. */
+  async listActive(clusterIds?: readonly string[]): Promise<ActiveDeployment[]> {
     const rows = await this.prisma.deployment.findMany({
-      where: { phase: { in: ACTIVE_PHASES } },
+      where: { phase: { in: ACTIVE_PHASES }, ...(clusterIds ? { environment: { clusterId: { in: [...clusterIds] } } } : {}) },
       select: { id: true, environment: { select: { name: true, namespace: true, clusterId: true, application: { select: { name: true } } } } },
     });
     return rows.map((r) => ({ id: r.id, clusterId: r.environment.clusterId, namespace: r.environment.namespace, app: r.environment.application.name, environment: r.environment.name }));
