@@ -153,7 +153,13 @@ async function streamList(r: ResourceRequest, items: KubeObject[], meta: Record<
     const chunk = items.slice(i, i + 200).map((o) => listItemJson(o, keepTypeMeta)).join(',');
     const more = res.write(i === 0 ? chunk : `,${chunk}`);
     // Respect back-pressure so a slow client does not make the whole list sit in memory again.
-    if (!more && !res.destroyed) await new Promise<void>((resolve) => { res.once('drain', resolve); res.once('close', resolve); });
+    if (!more && !res.destroyed) {
+      await new Promise<void>((resolve) => {
+        const done = () => { res.off('drain', done); res.off('close', done); resolve(); };
+        res.on('drain', done);
+        res.on('close', done);
+      });
+    }
     if (res.destroyed) return;
   }
   res.end(']}');
