@@ -1,6 +1,6 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deploy, releaseSpec, seedApp, seedRelease, simGet, startStack, startWorker, waitPhase, type Stack } from './worker-harness';
+import { deploy, releaseSpec, seedApp, seedRelease, simGet, simList, startStack, startWorker, until, waitPhase, type Stack } from './worker-harness';
 
 describe('worker: RollingUpdate and Recreate through the simulator', () => {
   let stack: Stack;
@@ -37,5 +37,28 @@ describe('worker: RollingUpdate and Recreate through the simulator', () => {
     expect(d2.spec.template.spec.containers[0].image).toBe('example/roll:1.1.0');
     expect(d2.spec.strategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } });
     expect(d2.status.updatedReplicas).toBe(3);
+  });
+
+  it('Recreate: the old pods are gone before the new ones start, and the downtime is on the timeline', async () => {
+    const strategy = { type: 'Recreate' };
+    const s = await seedApp(stack, 'recr', { replicas: 2, strategy });
+    await seedRelease(stack, s, '1.0.0', releaseSpec('example/recr:1.0.0'));
+    await seedRelease(stack, s, '2.0.0', releaseSpec('example/recr:2.0.0'));
+    await waitPhase(stack, await deploy(stack, s, '1.0.0', strategy, null), ['Succeeded']);
+    const seen: Array<{ old: number; fresh: number }> = [];
+    const id = await deploy(stack, s, '2.0.0', strategy, '1.0.0');
+    await until('Succeeded (sampling pods)', async () => {
+      const pods = simList(stack, 'pods', s.namespace);
+      seen.push({ old: pods.filter((p) => p.metadata.labels['cutover.dev/release'] === '1.0.0').length, fresh: pods.filter((p) => p.metadata.labels['cutover.dev/release'] === '2.0.0').length });
+      const row = await stack.prisma.deployment.findUniqueOrThrow({ where: { id } });
+      return row.phase === 'Succeeded' ? true : undefined;
+    }, 30_000, 10);
+    // Never both versions at once.
+    expect(seen.filter((x) => x.old > 0 && x.fresh > 0)).toEqual([]);
+    const d = simGet(stack, 'deployments', s.namespace, 'recr')!;
+    expect(d.spec.strategy).toEqual({ type: 'Recreate' });
+    expect(d.metadata.labels['cutover.dev/release']).toBe('2.0.0');
+    const downtime = await stack.prisma.deploymentEvent.findFirstOrThrow({ where: { deploymentId: id, type: 'Downtime' } });
+    expect(downtime.data).toHaveProperty('seconds');
   });
 });
