@@ -284,6 +284,10 @@ function report(results: Record<string, unknown>, targets: Record<string, boolea
     `| ${r.rollingUpdate.replicas}-replica rolling update (25%/25%) | ${r.rollingUpdate.wallMs} ms vs ideal ${r.rollingUpdate.idealMs} ms (${r.rollingUpdate.waves} waves × ${r.rollingUpdate.podReadyMs} ms) = +${r.rollingUpdate.overheadPct}% | ≤ 5% ${targets.rolling ? '✅' : '❌'} |`,
     `| RSS at the end | ${r.rssMbEnd} MB | |`,
     '',
+    '```json',
+    JSON.stringify({ bench: 'kube-sim', date, ...results, targets }),
+    '```',
+    '',
   ];
   // BENCH_NO_APPEND=1 for trial runs (e.g. with BENCH_DEPLOYMENTS=50).
   if (!process.env.BENCH_NO_APPEND) {
