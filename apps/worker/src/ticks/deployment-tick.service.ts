@@ -15,7 +15,7 @@ export type TickOutcome =
   | { status: 'unchanged'; wakeAt: number | null; requests: number }
   | { status: 'committed'; version: number; phase: string; wakeAt: number | null; requests: number; effects: number };
 
-export class DeploymentNotFoundError extends Error {}
+const MAX_STATS = 10_000;
 
 /** Per deployment: ticks run and Kubernetes requests made (the bench's "requests per step"). */
 export interface TickStats {
@@ -105,6 +105,8 @@ export class DeploymentTickService {
   private statsOf(id: string): TickStats {
     let s = this.stats.get(id);
     if (!s) {
+      // Bounded: the oldest deployments' figures go first (a Map iterates in insertion order).
+      if (this.stats.size >= MAX_STATS) this.stats.delete(this.stats.keys().next().value as string);
       s = { ticks: 0, commits: 0, requests: 0 };
       this.stats.set(id, s);
     }
