@@ -103,3 +103,46 @@ describe('auth', () => {
     expect(await prisma.apiToken.count({ where: { secretHash: hashToken(secret) } })).toBe(1);
   });
 });
+
+describe.each(['fastify', 'express'] as const)('scope refusals from services (%s)', (adapter) => {
+  let api: TestApi;
+  let admin: string;
+  const app = `scope-e2e-${adapter}-${Date.now()}`;
+
+  beforeAll(async () => {
+    api = await startTestApi({ adapter });
+    admin = await api.token('admin');
+    await request(api.server).post('/v1/apps').set('authorization', `Bearer ${admin}`).send({ name: app }).expect(201);
+  });
+  afterAll(() => api.close());
+
+  it('audits a deployer acting outside its scopes, over REST and GraphQL', async () => {
+    const deployer = await api.token('deployer', { apps: ['some-other-app'] });
+    const rest = await request(api.server)
+      .post(`/v1/apps/${app}/releases`)
+      .set('authorization', `Bearer ${deployer}`)
+      .set('x-request-id', `scope-rest-${adapter}`)
+      .send({ version: '1.0.0', image: 'r/x:1' });
+    expect(rest.status).toBe(403);
+    expect(rest.headers['content-type']).toMatch(/^application\/problem\+json/);
+    const gql = await request(api.server)
+      .post('/graphql')
+      .set('authorization', `Bearer ${deployer}`)
+      .set('x-request-id', `scope-gql-${adapter}`)
+      .send({ query: `mutation { createRelease(app: "${app}", input: { version: "1.0.1", image: "r/x:1" }) { version } }` });
+    const audit = await request(api.server).get('/v1/audit?limit=200').set('authorization', `Bearer ${admin}`).expect(200);
+    const rows = (audit.body.items as { requestId: string; outcome: string; statusCode: number; action: string; interface: string }[]).filter((r) =>
+      [`scope-rest-${adapter}`, `scope-gql-${adapter}`].includes(r.requestId),
+    );
+    expect(rows).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ requestId: `scope-rest-${adapter}`, outcome: 'denied', statusCode: 403, action: 'POST /v1/apps/:app/releases', interface: 'rest' }),
+      ]),
+    );
+    expect(gql.body.errors[0].extensions).toMatchObject({ code: 'FORBIDDEN', status: 403 });
+    expect(rows).toEqual(
+      expect.arrayContaining([expect.objectContaining({ requestId: `scope-gql-${adapter}`, outcome: 'denied', statusCode: 403, action: 'graphql createRelease', interface: 'graphql' })]),
+    );
+    expect(rows).toHaveLength(2);
+  });
+});

@@ -22,10 +22,20 @@ export interface DeniedAttempt {
 @Injectable()
 export class DeniedAttemptAuditor {
   private readonly logger = new Logger(DeniedAttemptAuditor.name);
+  private readonly recorded = new WeakSet<DomainError>();
 
   constructor(private readonly audit: AuditRepository) {}
 
+  /**
+   * Whether this refusal needs recording: a 401/403 not yet audited. The guard records its own; the error filter
+   * and the GraphQL plugin record the ones services throw (a deployer outside its scopes).
+   */
+  needsRecord(error: unknown): error is DomainError {
+    return error instanceof DomainError && (error.code === 'UNAUTHENTICATED' || error.code === 'FORBIDDEN') && !this.recorded.has(error);
+  }
+
   async record({ req, iface, action, actor, error }: DeniedAttempt): Promise<void> {
+    this.recorded.add(error);
     try {
       await this.audit.appendStandalone({
         actorTokenId: actor?.tokenId ?? null,

@@ -1,7 +1,8 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, Logger, NotFoundException } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { DomainError } from '@cutover/domain';
-import type { ApiRequest } from '../http/http-request.types';
+import { DeniedAttemptAuditor } from '../auth/auth.guard';
+import { type ApiRequest, routeOf } from '../http/http-request.types';
 import { RouteTable } from '../http/route-table.service';
 import { type DescribedError, describeError, toProblem } from './problem.types';
 
@@ -25,6 +26,7 @@ export class ProblemFilter implements ExceptionFilter {
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     private readonly routes: RouteTable,
+    private readonly denied: DeniedAttemptAuditor,
   ) {}
 
   catch(exception: unknown, host: ArgumentsHost): undefined {
@@ -33,7 +35,6 @@ export class ProblemFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const req = http.getRequest<LoggingRequest>();
     const res = http.getResponse<unknown>();
-    const adapter = this.adapterHost.httpAdapter;
 
     let described: DescribedError = describeError(exception);
     if (isUnmatchedRoute(exception)) described = this.unmatched(req);
@@ -42,12 +43,24 @@ export class ProblemFilter implements ExceptionFilter {
       if (req.log) req.log.error(fields, 'unhandled error');
       else this.logger.error(fields, 'unhandled error');
     }
-    if (isHeadersSent(res)) return undefined;
+    if (this.denied.needsRecord(exception)) {
+      // A refusal from a service (e.g. a deployer outside its scopes) is audited like the guard's own, before the answer.
+      void this.denied
+        .record({ req, iface: 'rest', action: routeOf(req), actor: req.cutoverActor ?? null, error: exception })
+        .finally(() => this.send(req, res, described));
+      return undefined;
+    }
+    this.send(req, res, described);
+    return undefined;
+  }
+
+  private send(req: ApiRequest, res: unknown, described: DescribedError): void {
+    const adapter = this.adapterHost.httpAdapter;
+    if (isHeadersSent(res)) return;
     const allow = described.details['allow'];
     if (Array.isArray(allow)) adapter.setHeader(res, 'allow', allow.join(', '));
     adapter.setHeader(res, 'content-type', 'application/problem+json; charset=utf-8');
     adapter.reply(res, JSON.stringify(toProblem(described, req.id ?? 'unknown')), described.status);
-    return undefined;
   }
 
   private unmatched(req: ApiRequest): DescribedError {
