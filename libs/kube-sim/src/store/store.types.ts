@@ -37,6 +37,10 @@
 //   * preconditions {uid, resourceVersion} mismatch → 409 Conflict.
 //   * Returns undefined when the object does not exist (the API server turns that into 404).
 // - Namespaces: deleting one marks it Terminating, deletes everything in it, and removes it once empty.
+// - Beyond this interface, MemoryStore offers: getShared/listShared (frozen objects, no copies), listPage (REST paging),
+//   historySince/oldestWatchableRv (watch resume, 410), subscribeEntries (events with their resourceVersion),
+//   setClock/clockNow (startKubeSim points the store at the controllers' simulated clock, so creation/deletion
+//   timestamps follow the time scale), currentResourceVersion. The watch window is `historySize` events (default 10,000).
 
 export interface ObjectMeta {
   name: string;
