@@ -18,6 +18,7 @@ async function main(): Promise<void> {
     timeScale: intEnv('KUBE_SIM_TIME_SCALE', 1) || 1,
     token: process.env.KUBE_SIM_TOKEN || undefined,
     kubeconfigPath,
+    logRequests: process.env.KUBE_SIM_LOG === 'requests',
   });
   console.log(`kube-sim listening on ${sim.url}; kubeconfig written to ${kubeconfigPath}`);
   console.log(`try: kubectl --kubeconfig ${kubeconfigPath} get nodes`);

@@ -35,6 +35,8 @@ export interface KubeSimOptions {
    * plain HTTP stays handy for curl/fetch and client-node. false: plain HTTP only.
    */
   tls?: boolean;
+  /** One stderr line per API request (KUBE_SIM_LOG=requests in apps/kube-sim). */
+  logRequests?: boolean;
 }
 
 export interface KubeSimFaults {
@@ -72,7 +74,7 @@ export async function startKubeSim(opts: KubeSimOptions = {}): Promise<KubeSim> 
   const clock = manager as { now?: () => number } | undefined;
   if (clock?.now) store.setClock(() => clock.now!());
   const tls = opts.tls !== false;
-  const server = new ApiServer({ store, faults, token, bookmarkIntervalMs: opts.bookmarkIntervalMs, tls });
+  const server = new ApiServer({ store, faults, token, bookmarkIntervalMs: opts.bookmarkIntervalMs, tls, logRequests: opts.logRequests });
   let url: string;
   try {
     url = await server.listen(opts.port ?? 0);

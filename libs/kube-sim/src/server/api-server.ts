@@ -30,6 +30,8 @@ export interface ApiServerOptions {
   bookmarkIntervalMs?: number;
   /** HTTPS with the simulator's test CA (default). kubectl sends bearer tokens only over TLS. */
   tls?: boolean;
+  /** Print one line per request (method, path, status, ms) to stderr; watches when they end. */
+  logRequests?: boolean;
 }
 
 interface Route {
@@ -102,6 +104,12 @@ export class ApiServer {
   constructor(private readonly opts: ApiServerOptions) {
     this.hub = new WatchHub(opts.store);
     const handler = (req: IncomingMessage, res: ServerResponse) => {
+      if (opts.logRequests) {
+        const started = performance.now();
+        res.on('close', () => {
+          console.error(`[kube-sim] ${req.method} ${req.url} ${res.statusCode} ${(performance.now() - started).toFixed(1)}ms`);
+        });
+      }
       this.handle(req, res).catch((err: unknown) => this.fail(res, err));
     };
     this.http = createServer(handler);
