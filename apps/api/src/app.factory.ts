@@ -1,4 +1,4 @@
-import type { INestApplication } from '@nestjs/common';
+import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -26,6 +26,8 @@ export interface CreateAppOptions {
   logDestination?: DestinationStream;
   /** Where to print the GraphQL schema; in memory by default. */
   schemaFile?: string | true;
+  /** More modules to mount (tests). */
+  extraModules?: Array<Type | DynamicModule>;
 }
 
 export function openApiDocument(app: INestApplication): OpenAPIObject {
@@ -47,7 +49,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<INestAp
   const adapter = options.adapter ?? DEFAULT_ADAPTER;
   const config = options.config ?? loadConfig(options.env ?? process.env, 'api');
   const logger = createLogger({ level: options.logLevel ?? config.logLevel, destination: options.logDestination });
-  const module = AppModule.register({ config, logger, schemaFile: options.schemaFile ?? true });
+  const module = AppModule.register({ config, logger, schemaFile: options.schemaFile ?? true, extraModules: options.extraModules });
   const common = { bodyParser: false, logger: new PinoNestLogger(logger) } as const;
 
   let app: INestApplication;

@@ -1,5 +1,5 @@
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
-import { type DynamicModule, Module } from '@nestjs/common';
+import { type DynamicModule, Module, type Type } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE, DiscoveryModule } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import type { Logger } from 'pino';
@@ -32,11 +32,13 @@ export interface AppModuleOptions {
   logger: Logger;
   /** Where the printed GraphQL schema goes; `true` keeps it in memory. */
   schemaFile: string | true;
+  /** More modules (tests mount probe routes this way). */
+  extraModules?: Array<Type | DynamicModule>;
 }
 
 @Module({})
 export class AppModule {
-  static register({ config, logger, schemaFile }: AppModuleOptions): DynamicModule {
+  static register({ config, logger, schemaFile, extraModules = [] }: AppModuleOptions): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -61,6 +63,7 @@ export class AppModule {
           }),
         }),
         ...resourceModules,
+        ...extraModules,
       ],
       providers: [
         RouteTable,

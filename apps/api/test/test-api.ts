@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
-import type { INestApplication } from '@nestjs/common';
+import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import request from 'supertest';
 import type { Role, TokenScopes } from '@cutover/domain';
 import { createApp, type HttpAdapterKind } from '../src/app.factory';
@@ -23,13 +23,16 @@ export interface TestApi {
  * The real api on the run's database (libs/testing global setup sets DATABASE_URL) and the real Redis, listening on
  * a free 127.0.0.1 port. Each call gets its own bootstrap admin token.
  */
-export async function startTestApi(options: { adapter?: HttpAdapterKind; env?: NodeJS.ProcessEnv } = {}): Promise<TestApi> {
+export async function startTestApi(
+  options: { adapter?: HttpAdapterKind; env?: NodeJS.ProcessEnv; extraModules?: Array<Type | DynamicModule> } = {},
+): Promise<TestApi> {
   const logs: string[] = [];
   const bootstrapToken = `cut_bootstrap_${randomBytes(16).toString('hex')}`;
   const app = await createApp({
     adapter: options.adapter,
     env: { ...process.env, CUTOVER_BOOTSTRAP_TOKEN: bootstrapToken, LOG_LEVEL: 'info', ...options.env },
     logDestination: { write: (line: string) => void logs.push(line) },
+    extraModules: options.extraModules,
   });
   await app.listen(0, '127.0.0.1');
   const server = app.getHttpServer() as Server;
