@@ -7,6 +7,7 @@ import { LogController } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { type ApiConfig, loadConfig } from '@cutover/config';
 import { AppModule } from './app.module';
+import { withProblemResponses } from './common/errors/problem.openapi';
 import { BODY_LIMIT_BYTES, configureExpress, configureFastify, genRequestId } from './common/http/http-setup';
 import { PinoNestLogger, createLogger } from './common/logging/logger';
 
@@ -38,7 +39,7 @@ export function openApiDocument(app: INestApplication): OpenAPIObject {
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API token: Authorization: Bearer <token>' })
     .addSecurityRequirements('bearer')
     .build();
-  return SwaggerModule.createDocument(app, config);
+  return withProblemResponses(SwaggerModule.createDocument(app, config));
 }
 
 /**
