@@ -43,12 +43,27 @@ async function workerChild(): Promise<void> {
   const { WorkerModule } = await import('../apps/worker/src/worker.module');
   const { DeploymentTickService } = await import('../apps/worker/src/ticks/deployment-tick.service');
   const { ClusterGateways } = await import('../apps/worker/src/clusters/cluster-gateways.service');
-  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(loadConfig(process.env, 'worker')), { logger: ['error'] });
+  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(loadConfig(process.env, 'worker')), { logger: process.env.BENCH_WARN ? ['error', 'warn'] : ['error'] });
   app.enableShutdownHooks(['SIGTERM']);
   await app.init();
   const ticks = app.get(DeploymentTickService);
   const gateways = app.get(ClusterGateways);
+  // BENCH_PROFILE=<file>: a CPU profile of the measured phase (open it in Chrome DevTools).
+  const profile = process.env.BENCH_PROFILE;
+  const inspector = profile ? new (await import('node:inspector')).Session() : null;
+  const post = (method: string) => new Promise<unknown>((resolve, reject) => inspector!.post(method, (err, res) => (err ? reject(err) : resolve(res))));
+  if (inspector) {
+    inspector.connect();
+    await post('Profiler.enable');
+  }
   process.on('message', (msg: string) => {
+    if (msg === 'reset' && inspector) void post('Profiler.start');
+    if (msg === 'stats' && inspector) {
+      void post('Profiler.stop').then(async (res) => {
+        const { writeFile } = await import('node:fs/promises');
+        await writeFile(profile!, JSON.stringify((res as { profile: unknown }).profile));
+      });
+    }
     if (msg === 'reset') {
       statements = 0;
       ticks.stats.clear();
@@ -111,7 +126,7 @@ async function main(): Promise<void> {
   const sim = await startKubeSim({ port: 0, nodes: Math.max(3, Math.ceil(((CANARY + BLUEGREEN) * REPLICAS * 3) / 100)), timeScale: TIME_SCALE, historySize: 500_000 });
   const prisma = createPrismaClient({ databaseUrl, poolSize: 8 });
   const queue = new DeploymentQueue({ redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', prefix });
-  const env = { ...process.env, DATABASE_URL: databaseUrl, CUTOVER_QUEUE_PREFIX: prefix, CUTOVER_SECRET_KEY: secretKey, WORKER_CONCURRENCY: '16', RECONCILE_INTERVAL_MS: '10000', DATABASE_POOL_SIZE: '16', LOG_LEVEL: 'error' };
+  const env = { ...process.env, DATABASE_URL: databaseUrl, CUTOVER_QUEUE_PREFIX: prefix, CUTOVER_SECRET_KEY: secretKey, WORKER_CONCURRENCY: process.env.BENCH_CONCURRENCY ?? '64', RECONCILE_INTERVAL_MS: '10000', DATABASE_POOL_SIZE: process.env.BENCH_POOL ?? '32', LOG_LEVEL: 'error' };
   let child: ChildProcess | null = null;
 
   try {
@@ -216,10 +231,12 @@ async function main(): Promise<void> {
     const measured = apps.filter((a) => !a.app.startsWith('w'));
     const base = await ask<{ cpu: NodeJS.CpuUsage }>(child, 'reset', (m) => typeof m === 'object' && m !== null && 'reset' in m);
     measuring = true;
+    const simCpu = process.cpuUsage();
     const started = performance.now();
     await Promise.all(measured.map(async (a) => (a.second = await deploy(a, '2.0.0', '1.0.0'))));
     await allDone(measured.map((a) => a.second!), ['Succeeded'], 900_000);
     const wallSeconds = (performance.now() - started) / 1000;
+    const simCpuUsed = process.cpuUsage(simCpu);
     measuring = false;
     unsubscribe();
     const stats = await ask<WorkerStats>(child, 'stats', (m) => typeof m === 'object' && m !== null && 'statements' in m);
@@ -275,6 +292,8 @@ async function main(): Promise<void> {
       stepsPerRollout: Number((commits / rollouts).toFixed(2)),
       workerCpuSeconds: Number(cpuSeconds.toFixed(2)),
       workerPeakRssMb: Number(stats.peakRssMb.toFixed(0)),
+      simulatorCpuSeconds: Number(((simCpuUsed.user + simCpuUsed.system) / 1e6).toFixed(2)),
+      loadAverage: Number(os.loadavg()[0]!.toFixed(2)),
       fastRollbackMsP50: Number(pct(rollbackMs, 50).toFixed(1)),
       fastRollbackMsMax: Number(Math.max(...rollbackMs).toFixed(1)),
       machine: `${os.cpus().length} cpu, node ${process.version}`,
@@ -286,6 +305,7 @@ async function main(): Promise<void> {
       `  Kubernetes requests               ${result.k8sRequestsPerRollout} per rollout, ${result.k8sRequestsPerStep} per step (watches and lists: ${stats.totalRequests} in all)`,
       `  database statements               ${result.dbStatementsPerStep} per step (${result.stepsPerRollout} committed steps, ${result.ticksPerRollout} ticks per rollout)`,
       `  worker                            ${result.workerCpuSeconds} CPU s, peak RSS ${result.workerPeakRssMb} MB`,
+      `  simulator + this process          ${result.simulatorCpuSeconds} CPU s; machine load average ${result.loadAverage} on ${os.cpus().length} CPUs`,
       `  fast rollback (warm window)       p50 ${result.fastRollbackMsP50} ms, max ${result.fastRollbackMsMax} ms (${rollbackMs.length} samples)`,
     ];
     process.stdout.write(`${lines.join('\n')}\n`);

@@ -29,19 +29,24 @@ export class EffectsRunner {
     @Inject(CheckRunner) private readonly checks: CheckRunner,
   ) {}
 
-  async run(scope: EffectsScope, effects: readonly PendingEffect[]): Promise<void> {
-    if (effects.length === 0) return;
+  /** Returns how many effects needed no request (already true): they bring no watch event to wake the next tick. */
+  async run(scope: EffectsScope, effects: readonly PendingEffect[]): Promise<number> {
+    if (effects.length === 0) return 0;
     const done: string[] = [];
+    let alreadyTrue = 0;
     const ctx = { release: scope.release, meter: scope.meter, releaseSpec: (version: string) => this.releaseSpec(scope.applicationId, version) };
     for (const pending of effects) {
       if (pending.effect.kind === 'runCheck') {
         this.checks.start(scope.deploymentId, pending.id, pending.effect);
         continue;
       }
+      const before = scope.meter.requests;
       await scope.gateway.apply(scope.target, pending.effect, ctx);
+      if (scope.meter.requests === before) alreadyTrue += 1;
       done.push(pending.id);
     }
     await this.repo.markEffectsDone(done);
+    return alreadyTrue;
   }
 
   private releaseSpec(applicationId: string, version: string): Promise<ReleaseRef> {

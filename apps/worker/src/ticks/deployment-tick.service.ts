@@ -91,14 +91,14 @@ export class DeploymentTickService {
     const result = await this.repo.commit(input.id, input.version, decision, new Date(), isTerminal(input.state.phase));
     if (!result.committed) return { status: 'stale' };
     this.statsOf(input.id).commits += 1;
-    await this.effects.run(scope, result.effects);
+    const alreadyTrue = await this.effects.run(scope, result.effects);
     if (isTerminal(decision.state.phase)) this.router.unregister(active);
     await publishDeploymentEvents(this.queue.redis, this.queue.queuePrefix, input.id, result.events).catch((error: unknown) =>
       this.logger.warn(`publishing events of ${input.id} failed: ${String(error)}`),
     );
-    // After writes, look again right away: a write that changed nothing sends no watch event, yet the machine may
-    // wait on it. Without writes, only the machine's own timer (or a watch event) brings the next tick.
-    const wakeAt = isTerminal(decision.state.phase) ? null : result.effects.length > 0 ? Date.now() : decision.wakeAt;
+    // An effect that was already true sent no request, so no watch event will follow it, yet the machine may wait
+    // on it: look again right away. Otherwise the watch events of our writes (or the machine's timer) wake us.
+    const wakeAt = isTerminal(decision.state.phase) ? null : alreadyTrue > 0 ? Date.now() : decision.wakeAt;
     return { status: 'committed', version: result.version, phase: decision.state.phase, wakeAt, requests: meter.requests, effects: result.effects.length };
   }
 

@@ -208,6 +208,7 @@ export class KubeGateway {
   close(): void {
     for (const w of this.watches.values()) w.stop();
     this.watches.clear();
+    this.client.close();
   }
 }
 
