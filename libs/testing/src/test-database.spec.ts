@@ -7,9 +7,10 @@ describe('per-run test database', () => {
   const prisma = createTestPrisma();
   afterAll(() => prisma.$disconnect());
 
-  it('points this worker at a fresh, migrated database named after the run', async () => {
+  it('points this test file at a fresh, migrated database of its own, named after the run', async () => {
     const url = new URL(testDatabaseUrl());
-    expect(url.pathname).toMatch(/^\/cutover_test_\d{14}_[a-z0-9]+$/);
+    // <run database>_f<hex>: copied from the run's migrated database by file-setup.ts.
+    expect(url.pathname).toMatch(/^\/cutover_test_\d{14}_[a-z0-9]+_f[0-9a-f]{8}$/);
     expect(process.env.DATABASE_URL).toBe(testDatabaseUrl());
     expect(testRunId()).toBe(url.pathname.slice(1));
     const rows = await prisma.$queryRaw<{ migration_name: string }[]>`

@@ -145,8 +145,8 @@ describe('releases (REST + GraphQL)', () => {
   });
 
   it('numbers concurrent releases without gaps or duplicates', async () => {
-    await request(api.server).post('/v1/apps').set(as(admin)).send({ name: 'race' }).expect(201);
-    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => post(admin, 'race', { version: `r${i}`, image: 'x:1' })));
+    await request(api.server).post('/v1/apps').set(as(admin)).send({ name: 'releases-race' }).expect(201);
+    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => post(admin, 'releases-race', { version: `r${i}`, image: 'x:1' })));
     expect(results.map((r) => r.status)).toEqual(Array(8).fill(201));
     const seqs = results.map((r) => r.body.seq as number).sort((a, b) => a - b);
     expect(seqs).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);

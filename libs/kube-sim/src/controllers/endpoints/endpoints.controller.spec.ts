@@ -49,7 +49,13 @@ describe('endpoints and endpointslices', () => {
     await h.waitFor(() => names().length === 2 && names().every((n) => n.startsWith('web-blue-')), 'blue endpoints');
     h.store.mutate(R.services, h.ns, 'web', (svc) => { svc.spec.selector = { role: 'green' }; });
     await h.waitFor(() => names().length === 2 && names().every((n) => n.startsWith('web-green-')), 'green endpoints');
-    const slice = await h.waitFor(() => { const s = h!.list(R.endpointslices)[0] as any; return s?.endpoints?.length === 2 && s.endpoints.every((e: any) => e.targetRef.name.startsWith('web-green-')) && s; }, 'green slice');
-    expect(slice.endpoints.every((e: any) => e.conditions.ready)).toBe(true);
+    // The slice controller syncs on its own queue: wait until it has caught up with the Endpoints controller (both
+    // green pods listed and ready), then check it lists nothing else.
+    const slice = await h.waitFor(() => {
+      const s = h!.list(R.endpointslices)[0] as any;
+      return s?.endpoints?.length === 2 && s.endpoints.every((e: any) => e.targetRef.name.startsWith('web-green-') && e.conditions.ready) && s;
+    }, 'green slice with both green pods ready');
+    expect(h.list(R.endpointslices)).toHaveLength(1);
+    expect(slice.endpoints.map((e: any) => e.targetRef.name).sort()).toEqual(names());
   });
 });
