@@ -109,6 +109,34 @@ describe('worker durability: SIGKILL at random moments, Redis emptied mid-rollou
     await until('rolling app on 2.0.0', () => (simGet(stack, 'deployments', rolling.s.namespace, rolling.s.app)?.metadata.labels['cutover.dev/release'] === '2.0.0' ? true : undefined));
   });
 
+  it('two workers share the deployments (one job per deployment); killing one leaves the other to finish', { timeout: 120_000 }, async () => {
+    if (child) await killed(child, 'SIGKILL');
+    const [a, b] = await Promise.all([startWorkerProcess(stack), startWorkerProcess(stack)]);
+    child = b;
+    const ids: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const strategy = strategies[i % strategies.length];
+      const s = await seedApp(stack, `two${i}`, { replicas: 2, strategy });
+      await seedRelease(stack, s, '1.0.0', releaseSpec(`example/two${i}:1.0.0`));
+      await seedRelease(stack, s, '2.0.0', releaseSpec(`example/two${i}:2.0.0`, { annotations: { 'sim.cutover.dev/ready-after': '20s' } }));
+      await waitPhase(stack, await deploy(stack, s, '1.0.0', strategy, null), ['Succeeded']);
+      ids.push(await deploy(stack, s, '2.0.0', strategy, '1.0.0'));
+    }
+    await new Promise((r) => setTimeout(r, 500));
+    await killed(a, 'SIGKILL');
+    for (const id of ids) {
+      const st = await until(`deployment ${id} to settle`, async () => {
+        const state = await stateOf(stack, id);
+        if (state.phase === 'Paused' && state.pauseReason === 'PauseStep' && state.ctx.strategy.type === 'Canary' && state.ctx.strategy.trafficRouting.type === 'replicas') {
+          const pending = await stack.prisma.deploymentCommand.count({ where: { deploymentId: id } });
+          if (pending === 0) await command(stack, id, 'promote');
+        }
+        return ['Succeeded', 'Failed', 'RolledBack'].includes(state.phase) ? state : undefined;
+      }, 90_000, 100);
+      expect(st.phase).toBe('Succeeded');
+    }
+  });
+
   it('the reconciler re-enqueues an active deployment after its queue keys are gone from Redis', { timeout: 60_000 }, async () => {
     child ??= await startWorkerProcess(stack);
     const strategy = { type: 'Canary', steps: [{ setWeight: 50 }, { pause: {} }, { setWeight: 100 }] };
