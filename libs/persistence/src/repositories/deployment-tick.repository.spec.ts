@@ -84,6 +84,9 @@ describe('DeploymentTickRepository (real Postgres)', () => {
     const audit = await prisma.auditEntry.findMany({ where: { resourceId: id } });
     expect(audit).toEqual([expect.objectContaining({ actorName: 'system', action: 'deployment.fail', interface: 'system' })]);
     expect(await repo.listActive()).not.toContainEqual(expect.objectContaining({ id }));
+    // Finished, but its last effect never ran (the worker died after the commit): the reconciler must see it.
+    await prisma.deploymentEffect.create({ data: { deploymentId: id, tick: 9, ordinal: 0, kind: 'scaleWorkload', payload: { kind: 'scaleWorkload', name: 'x', replicas: 0 } } });
+    expect(await repo.listActive()).toContainEqual(expect.objectContaining({ id }));
   });
 
   it('stores a check result with its effect, where the next load finds it', async () => {

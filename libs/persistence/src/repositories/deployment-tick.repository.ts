@@ -219,10 +219,16 @@ export class DeploymentTickRepository {
     });
   }
 
-  /** Deployments that are not over (the reconciler's list), with where they run; optionally on some clusters only. */
+  /**
+   * The reconciler's list, with where they run (optionally on some clusters only): deployments that are not over,
+   * and finished ones whose last effects never ran (a worker died between the final commit and the cluster).
+   */
   async listActive(clusterIds?: readonly string[]): Promise<ActiveDeployment[]> {
     const rows = await this.prisma.deployment.findMany({
-      where: { phase: { in: ACTIVE_PHASES }, ...(clusterIds ? { environment: { clusterId: { in: [...clusterIds] } } } : {}) },
+      where: {
+        OR: [{ phase: { in: ACTIVE_PHASES } }, { effects: { some: { status: 'pending', kind: { not: 'runCheck' } } } }],
+        ...(clusterIds ? { environment: { clusterId: { in: [...clusterIds] } } } : {}),
+      },
       select: { id: true, environment: { select: { name: true, namespace: true, clusterId: true, application: { select: { name: true } } } } },
     });
     return rows.map((r) => ({ id: r.id, clusterId: r.environment.clusterId, namespace: r.environment.namespace, app: r.environment.application.name, environment: r.environment.name }));
