@@ -23,7 +23,7 @@ export default defineConfig({
   test: {
     include: ['apps/**/*.spec.ts', 'apps/**/*.e2e-spec.ts', 'libs/**/*.spec.ts', 'test/**/*.spec.ts'],
     globalSetup: ['libs/testing/src/global-setup.ts'],
-    setupFiles: ['libs/testing/src/file-setup.ts'],
+    setupFiles: ['libs/testing/src/file-setup.mjs'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',

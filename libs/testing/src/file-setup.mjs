@@ -2,6 +2,7 @@
 // database of its own, copied from the run's migrated database (CREATE DATABASE ... TEMPLATE: milliseconds), and
 // a Redis prefix of its own, so files running in parallel never see each other's rows, names or queue jobs.
 // The global teardown drops them all (their names start with the run database's name).
+// Plain ESM (not .ts) because it needs top-level await, which the CommonJS-targeted tsconfig refuses.
 import { randomBytes } from 'node:crypto';
 import { withMaintenanceClient } from '../../../scripts/migrate-lib.mjs';
 
@@ -21,14 +22,14 @@ if (runUrl && runId && !process.env.CUTOVER_TEST_FILE_ISOLATED) {
   process.env.CUTOVER_TEST_FILE_ISOLATED = '1';
 }
 
-async function createFromTemplate(serverUrl: string, template: string, name: string): Promise<void> {
+async function createFromTemplate(serverUrl, template, name) {
   // Postgres refuses to copy a template while another CREATE DATABASE copies it: retry that case only.
   for (let attempt = 0; ; attempt++) {
     try {
       await withMaintenanceClient(serverUrl, (client) => client.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`));
       return;
     } catch (error) {
-      const busy = /is being accessed by other users/.test(String((error as Error).message));
+      const busy = /is being accessed by other users/.test(String(error?.message));
       if (!busy || attempt >= 50) throw error;
       await new Promise((resolve) => setTimeout(resolve, 50 + attempt * 20));
     }
