@@ -21,6 +21,8 @@ export interface PodStatus {
   name: string;
   workload: string | null;
   release: string | null;
+  /** Pending, Running, Succeeded, Failed (the pod's phase as the cluster reports it). */
+  phase: string;
   ready: boolean;
   /** "2/3 init containers done, `migrate` running", "`migrate` failed, exit 1, Init:CrashLoopBackOff", "Running, ready". */
   progress: string;
@@ -102,6 +104,6 @@ export function statusView(state: DeploymentState, obs: Observation, now: number
     services: Object.fromEntries(Object.values(obs.services).map((s) => [s.name, s.selector])),
     pods: obs.pods
       .filter((p) => p.role !== 'hook')
-      .map((p) => ({ name: p.name, workload: p.workload, release: p.release, ready: p.ready, progress: describePodProgress(p) })),
+      .map((p) => ({ name: p.name, workload: p.workload, release: p.release, phase: p.phase, ready: p.ready, progress: describePodProgress(p) })),
   };
 }

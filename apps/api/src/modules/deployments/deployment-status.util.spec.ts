@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { initialDeploymentState, parseStrategyDocument, plan, type DeploymentState, type PodObservation, type RolloutState } from '@cutover/domain';
+import { describePodProgress, initialDeploymentState, parseStrategyDocument, plan, type DeploymentState, type PodObservation, type RolloutState } from '@cutover/domain';
 import { deploymentContextOf, podRequestsOf } from './deployment-context.util';
 import { ifMatchAllows } from './deployment-model.util';
 import { currentStepOf, progressOf } from './deployment-status.util';
@@ -75,28 +75,28 @@ describe('progressOf', () => {
 
   it('blue/green awaiting promotion: both colours desired at the plan step, no traffic on the new one, failed init containers described', () => {
     const s = stateOf({ type: 'BlueGreen', previewReplicaCount: 2 }, { kind: 'blueGreen', stage: 'awaitPromotion', since: 0, colour: 'green', oldColour: 'blue', checkAttempt: 1 }, { phase: 'Paused', pauseReason: 'AwaitingPromotion' });
+    // What decide's statusView keeps in state.status after the worker observed the cluster.
     const withObs = {
       ...s,
-      lastObservation: {
-        workloads: {},
+      status: {
+        observedAt: 0,
+        step: null,
+        sides: [{ side: 'green', workload: 'shop-green', release: 'v2', desired: 2, updated: 2, ready: 1, available: 1 }],
+        newTrafficPercent: 0,
+        services: { shop: { 'cutover.dev/role': 'blue' } },
         pods: [
-          pod({ name: 'a', ready: true, phase: 'Running' }),
-          pod({ name: 'b', initContainers: [{ name: 'migrate', state: 'waiting', reason: 'CrashLoopBackOff', exitCode: 1, restartCount: 3, ready: false }] }),
-          pod({ name: 'hook', role: 'hook' }),
+          { name: 'a', workload: 'shop-green', release: 'v2', phase: 'Running', ready: true, progress: 'Running, ready' },
+          { name: 'b', workload: 'shop-green', release: 'v2', phase: 'Pending', ready: false, progress: describePodProgress(pod({ name: 'b', initContainers: [{ name: 'migrate', state: 'waiting', reason: 'CrashLoopBackOff', exitCode: 1, restartCount: 3, ready: false }] })) },
         ],
-        services: {},
-        traffic: null,
-        jobs: {},
-        checks: {},
-        capacity: null,
       },
     } as DeploymentState;
     const p = progressOf(withObs);
     expect(p.plan.steps[p.currentStep!].title).toBe('Await promotion');
     expect(p.sides).toEqual([
       { side: 'previous', workload: 'shop-blue', release: 'v1', desired: 4, updated: null, ready: null, available: null },
-      { side: 'new', workload: 'shop-green', release: 'v2', desired: 2, updated: null, ready: null, available: null },
+      { side: 'new', workload: 'shop-green', release: 'v2', desired: 2, updated: 2, ready: 1, available: 1 },
     ]);
+    expect(p.services).toEqual([{ name: 'shop', selector: { 'cutover.dev/role': 'blue' }, source: 'observed' }]);
     expect(p.trafficWeight).toBe(0);
     expect(p.pods.total).toBe(2);
     expect(p.pods.ready).toBe(1);

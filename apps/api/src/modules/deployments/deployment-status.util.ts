@@ -1,27 +1,16 @@
-// What the detail answer shows about a deployment's progress, computed from its stored machine state (and the last
-// observation the worker stored beside it, when there is one). Pure: unit-tested without a server.
+// What the detail answer shows about a deployment's progress, computed from its stored machine state and the
+// status view `decide` keeps in it (`state.status`: what the worker last observed of the cluster). Pure: unit-tested
+// without a server.
 import {
-  describePodProgress,
   names,
   plan,
   type DeploymentPlan,
   type DeploymentState,
-  type Observation,
+  type DeploymentStatus,
   type RolloutState,
   type StrategyDocument,
 } from '@cutover/domain';
 import type { DeploymentSideModel, PodsModel, ServiceSelectorModel } from './models/deployment-detail.model';
-
-/**
- * The worker may keep its last observation in the state JSON under this key (it is not part of the machine's
- * state: `decide` never reads it). Until it does, per-side status shows desired replicas only.
- */
-export const OBSERVATION_KEY = 'lastObservation';
-
-export function observationOf(state: DeploymentState): Observation | null {
-  const value = (state as unknown as Record<string, unknown>)[OBSERVATION_KEY];
-  return typeof value === 'object' && value !== null && 'workloads' in value ? (value as Observation) : null;
-}
 
 /** Which plan step the rollout is on; null before it starts, and when the release goes straight to serving. */
 export function currentStepOf(doc: StrategyDocument, rollout: RolloutState | null, stepCount: number): number | null {
@@ -82,21 +71,20 @@ function sideSpecs(state: DeploymentState): SideSpec[] {
   }
 }
 
-export function sidesOf(state: DeploymentState, thePlan: DeploymentPlan, step: number | null, obs: Observation | null): DeploymentSideModel[] {
+export function sidesOf(state: DeploymentState, thePlan: DeploymentPlan, step: number | null, status: DeploymentStatus | null): DeploymentSideModel[] {
   const planned = step === null ? null : thePlan.steps[step]?.replicas;
+  // A shared workload (Recreate/RollingUpdate) counts only for the side whose release its template carries.
+  const shared = state.ctx.strategy.type === 'Recreate' || state.ctx.strategy.type === 'RollingUpdate';
   return sideSpecs(state).map(({ side, workload, release }) => {
-    const seen = workload ? obs?.workloads[workload] : undefined;
-    // A shared workload (Recreate/RollingUpdate) counts only the pods of its side's release.
-    const shared = state.ctx.strategy.type === 'Recreate' || state.ctx.strategy.type === 'RollingUpdate';
-    const observed = seen && (!shared || seen.release === release) ? seen : undefined;
+    const observed = workload ? status?.sides.find((s) => s.workload === workload && (!shared || s.release === release)) : undefined;
     return {
       side,
       workload,
       release,
       desired: planned?.[side] ?? null,
-      updated: observed ? observed.updatedReplicas : null,
-      ready: observed ? observed.readyReplicas : null,
-      available: observed ? observed.availableReplicas : null,
+      updated: observed ? observed.updated : null,
+      ready: observed ? observed.ready : null,
+      available: observed ? observed.available : null,
     };
   });
 }
@@ -120,17 +108,18 @@ export function trafficWeightOf(state: DeploymentState, thePlan: DeploymentPlan,
   }
 }
 
-export function servicesOf(state: DeploymentState, obs: Observation | null): ServiceSelectorModel[] {
-  if (obs) return Object.values(obs.services).map((s) => ({ name: s.name, selector: s.selector, source: 'observed' }));
+export function servicesOf(state: DeploymentState, status: DeploymentStatus | null): ServiceSelectorModel[] {
+  if (status) return Object.entries(status.services).map(([name, selector]) => ({ name, selector, source: 'observed' }));
   return (state.baseline?.services ?? []).map((s) => ({ name: s.name, selector: s.selector, source: 'baseline' }));
 }
 
-export function podsOf(obs: Observation | null): PodsModel {
-  const pods = (obs?.pods ?? []).filter((p) => p.role !== 'hook');
+/** Pods of the app (hook Job pods are left out by statusView), with init-container progress in words. */
+export function podsOf(status: DeploymentStatus | null): PodsModel {
+  const pods = status?.pods ?? [];
   return {
     total: pods.length,
     ready: pods.filter((p) => p.ready).length,
-    items: pods.map((p) => ({ name: p.name, workload: p.workload, release: p.release, phase: p.phase, ready: p.ready, progress: describePodProgress(p) })),
+    items: pods.map((p) => ({ name: p.name, workload: p.workload, release: p.release, phase: p.phase, ready: p.ready, progress: p.progress })),
   };
 }
 
@@ -153,14 +142,14 @@ export function progressOf(state: DeploymentState): DeploymentProgress {
     return { plan: { strategy: 'unknown', replicas: 0, steps: [], peakPods: 0, extraPods: 0, minimumDurationSeconds: 0 } as unknown as DeploymentPlan, currentStep: null, sides: [], trafficWeight: null, services: [], pods: { total: 0, ready: 0, items: [] } };
   }
   const thePlan = plan(state.ctx.strategy, state.ctx.replicas);
-  const obs = observationOf(state);
+  const status = state.status ?? null;
   const currentStep = currentStepOf(state.ctx.strategy, state.rollout, thePlan.steps.length);
   return {
     plan: thePlan,
     currentStep,
-    sides: sidesOf(state, thePlan, currentStep, obs),
+    sides: sidesOf(state, thePlan, currentStep, status),
     trafficWeight: trafficWeightOf(state, thePlan, currentStep),
-    services: servicesOf(state, obs),
-    pods: podsOf(obs),
+    services: servicesOf(state, status),
+    pods: podsOf(status),
   };
 }

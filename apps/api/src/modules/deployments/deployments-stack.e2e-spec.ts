@@ -57,6 +57,10 @@ describe('deployments through the api, the queue, the worker and the simulator',
     const paused = await phaseOf(id, ['Paused']);
     expect(paused).toMatchObject({ pauseReason: 'PauseStep', currentStep: 1, previousRelease: '1.0.0' });
     expect(paused.sides.map((s: { side: string; desired: number }) => [s.side, s.desired])).toEqual([['stable', 4], ['canary', 1]]);
+    // Observed by the worker (state.status): the canary pod it paused on is ready, the stable side serves 4.
+    expect(paused.sides.map((s: { side: string; ready: number | null }) => [s.side, s.ready])).toEqual([['stable', 4], ['canary', 1]]);
+    expect(paused.pods.total).toBe(5);
+    expect(paused.services[0]).toMatchObject({ name: expect.any(String), source: 'observed' });
     expect(simGet(stack, 'deployments', 'ns-web', 'web-canary')?.spec.replicas).toBe(1);
 
     const results = await Promise.all(Array.from({ length: 20 }, () => request(api.server).post(`/v1/deployments/${id}/promote`).set(as(deployer)).send({ reason: 'go' })));

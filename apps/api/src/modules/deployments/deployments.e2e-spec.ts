@@ -151,31 +151,14 @@ describe('deployments: create, read, history (REST + GraphQL)', () => {
       pauseReason: 'PauseStep',
       baseline: { workloads: [], services: [{ name: 'dshop', selector: { 'app.kubernetes.io/name': 'dshop' } }] },
       rollout: { kind: 'canary', stage: 'steps', since: 0, stepIndex: 1, stepEntered: true, weight: 25, scale: null, checkAttempt: 1 },
-      lastObservation: {
-        workloads: {
-          'dshop-canary': { name: 'dshop-canary', role: 'canary', release: '1.0.3', generation: 1, observedGeneration: 1, specReplicas: 1, paused: false, replicas: 1, updatedReplicas: 1, readyReplicas: 0, availableReplicas: 0, unavailableReplicas: 1, conditions: [] },
-        },
-        pods: [
-          {
-            name: 'dshop-canary-abc',
-            workload: 'dshop-canary',
-            role: 'canary',
-            release: '1.0.3',
-            phase: 'Pending',
-            ready: false,
-            terminating: false,
-            initContainers: [
-              { name: 'schema', state: 'terminated', reason: 'Completed', exitCode: 0, restartCount: 0, ready: false },
-              { name: 'migrate', state: 'running', reason: null, exitCode: null, restartCount: 0, ready: false },
-            ],
-            containers: [{ name: 'web', state: 'waiting', reason: 'PodInitializing', exitCode: null, restartCount: 0, ready: false }],
-          },
-        ],
-        services: { dshop: { name: 'dshop', selector: { 'app.kubernetes.io/name': 'dshop', 'cutover.dev/environment': 'qa' } } },
-        traffic: null,
-        jobs: {},
-        checks: {},
-        capacity: null,
+      // What decide's statusView keeps in state.status after the worker observed the cluster.
+      status: {
+        observedAt: 0,
+        step: null,
+        sides: [{ side: 'canary', workload: 'dshop-canary', release: '1.0.3', desired: 1, updated: 1, ready: 0, available: 0 }],
+        newTrafficPercent: 0,
+        services: { dshop: { 'app.kubernetes.io/name': 'dshop', 'cutover.dev/environment': 'qa' } },
+        pods: [{ name: 'dshop-canary-abc', workload: 'dshop-canary', release: '1.0.3', phase: 'Pending', ready: false, progress: '1/2 init containers done, `migrate` running' }],
       },
     } as typeof base);
     const paused = await request(api.server).get(`/v1/deployments/${created.body.id}`).set(as(viewer)).expect(200);
