@@ -6,9 +6,9 @@ import type { Verdict } from '../../deployment/command.types';
 import type { BlueGreenRollout, DeploymentContext, DeploymentState } from '../../deployment/deployment.types';
 import { names, roleSelector } from '../../deployment/topology';
 import type { BlueGreenStrategy } from '../../strategy/strategy-document.types';
-import { checksOutcome, startChecks } from '../shared/checks';
+import { checksPassed, startChecks } from '../shared/checks';
 import type { DirectTopology, StrategyMachine } from '../shared/machine.types';
-import { deadlinePassed, failDeployment } from '../shared/restore';
+import { deadlinePassed } from '../shared/restore';
 import { effect, emit, setPhase, timerDue, type Tick } from '../shared/tick';
 import { ensureNewWorkload, isSettled, retireBaseline, rollingDefaults } from '../shared/workloads';
 
@@ -64,19 +64,7 @@ function promoteNow(t: Tick, r: BlueGreenRollout): void {
 
 function afterChecks(t: Tick, r: BlueGreenRollout, group: 'pre' | 'post'): boolean {
   const d = doc(t.state.ctx);
-  const outcome = checksOutcome(t, group === 'pre' ? d.prePromotionChecks : d.postPromotionChecks, group, r.checkAttempt);
-  switch (outcome.status) {
-    case 'running':
-      return false;
-    case 'failed':
-      failDeployment(t, outcome.failure);
-      return false;
-    case 'inconclusive':
-      setPhase(t, 'Paused', 'Inconclusive', `check \`${outcome.check}\` was inconclusive: promote to go on, retry to run it again`);
-      return false;
-    case 'passed':
-      return true;
-  }
+  return checksPassed(t, group === 'pre' ? d.prePromotionChecks : d.postPromotionChecks, group, r.checkAttempt);
 }
 
 export const blueGreenMachine: StrategyMachine = {

@@ -7,9 +7,9 @@ import type { CanaryRollout, DeploymentContext } from '../../deployment/deployme
 import type { Effect, EnsureServiceEffect } from '../../deployment/effect.types';
 import { baseSelector, names, roleSelector } from '../../deployment/topology';
 import type { CanaryScale, CanaryStep, CanaryStrategy } from '../../strategy/strategy-document.types';
-import { checksOutcome, startChecks } from '../shared/checks';
+import { checksPassed, startChecks } from '../shared/checks';
 import type { DirectTopology, StrategyMachine } from '../shared/machine.types';
-import { deadlinePassed, failDeployment, stableOnlyTraffic } from '../shared/restore';
+import { deadlinePassed, stableOnlyTraffic } from '../shared/restore';
 import { effect, emit, setPhase, timerDue, type Tick } from '../shared/tick';
 import { ensureNewWorkload, isSettled, retireBaseline, rollingDefaults, scaleWorkload } from '../shared/workloads';
 
@@ -113,19 +113,7 @@ function stepComplete(t: Tick, r: CanaryRollout, step: CanaryStep): boolean {
     return true;
   }
   if ('pause' in step) return step.pause.duration !== null && timerDue(t, r.since, step.pause.duration);
-  const outcome = checksOutcome(t, [step.check], `step${r.stepIndex + 1}`, r.checkAttempt);
-  switch (outcome.status) {
-    case 'running':
-      return false;
-    case 'failed':
-      failDeployment(t, outcome.failure);
-      return false;
-    case 'inconclusive':
-      setPhase(t, 'Paused', 'Inconclusive', `check \`${outcome.check}\` was inconclusive: promote to go on, retry to run it again`);
-      return false;
-    case 'passed':
-      return true;
-  }
+  return checksPassed(t, [step.check], `step${r.stepIndex + 1}`, r.checkAttempt);
 }
 
 function nextStep(t: Tick, r: CanaryRollout, why: string): void {

@@ -2,7 +2,8 @@
 // reads their outcome from the observation and records the result on the timeline.
 import type { Failure } from '../../deployment/deployment.types';
 import type { HttpCheck } from '../../strategy/strategy-document.types';
-import { effect, emit, type Tick } from './tick';
+import { failDeployment } from './restore';
+import { effect, emit, setPhase, type Tick } from './tick';
 
 /** Unique per deployment, stage, position and attempt, so a retry runs a fresh check. */
 export function checkId(group: string, index: number, attempt: number): string {
@@ -47,4 +48,25 @@ export function checksOutcome(t: Tick, checks: readonly HttpCheck[], group: stri
     });
   }
   return { status: 'passed' };
+}
+
+/**
+ * Whether the checks passed, acting on the other outcomes the same way at every stage that runs checks: a failure
+ * fails the deployment (and so rolls back), an inconclusive result pauses it for a human (promote goes on, retry
+ * runs the checks again), and running checks keep the stage where it is.
+ */
+export function checksPassed(t: Tick, checks: readonly HttpCheck[], group: string, attempt: number): boolean {
+  const outcome = checksOutcome(t, checks, group, attempt);
+  switch (outcome.status) {
+    case 'running':
+      return false;
+    case 'failed':
+      failDeployment(t, outcome.failure);
+      return false;
+    case 'inconclusive':
+      setPhase(t, 'Paused', 'Inconclusive', `check \`${outcome.check}\` was inconclusive: promote to go on, retry to run it again`);
+      return false;
+    case 'passed':
+      return true;
+  }
 }

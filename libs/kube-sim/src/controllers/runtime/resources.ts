@@ -1,17 +1,8 @@
+import { RESOURCE_KEYS } from '../../store/resources';
 import type { KubeObject, OwnerReference, ResourceKey } from '../../store/store.types';
 
-export const R = {
-  pods: { group: '', version: 'v1', resource: 'pods' },
-  services: { group: '', version: 'v1', resource: 'services' },
-  endpoints: { group: '', version: 'v1', resource: 'endpoints' },
-  events: { group: '', version: 'v1', resource: 'events' },
-  nodes: { group: '', version: 'v1', resource: 'nodes' },
-  namespaces: { group: '', version: 'v1', resource: 'namespaces' },
-  deployments: { group: 'apps', version: 'v1', resource: 'deployments' },
-  replicasets: { group: 'apps', version: 'v1', resource: 'replicasets' },
-  jobs: { group: 'batch', version: 'v1', resource: 'jobs' },
-  endpointslices: { group: 'discovery.k8s.io', version: 'v1', resource: 'endpointslices' },
-} as const satisfies Record<string, ResourceKey>;
+/** The resources the controllers touch: the API server's own table, so the two can never disagree. */
+export const R = RESOURCE_KEYS;
 
 export function sameResource(a: ResourceKey, b: ResourceKey): boolean {
   return a.resource === b.resource && a.group === b.group;
