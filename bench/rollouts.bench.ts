@@ -3,7 +3,12 @@
 // the simulator's Deployment becoming ready to Cutover's next write, p50/p99), Kubernetes requests per rollout,
 // database statements per step, worker CPU seconds and peak RSS, and the time from a rollback command to the active
 // Service selecting the old colour inside the warm window. Appends to BENCHMARKS.md; ends with one JSON line.
-// BENCH_CANARY / BENCH_BLUEGREEN change the counts; BENCH_NO_RECORD=1 leaves BENCHMARKS.md alone.
+// BENCH_ROLLOUTS=20,200 (the default) runs waves one after the other in the same run: 20 canary + 20 blue/green at
+// once, then 200 + 200 (each wave deploys the next release of its apps); BENCH_CANARY / BENCH_BLUEGREEN instead give
+// one wave of those counts. The worker runs with KUBE_QPS / KUBE_BURST = BENCH_KUBE_QPS / BENCH_KUBE_BURST (default
+// 1000 / 1000: the simulator is a local process; the production default is 50 / 100), WORKER_CONCURRENCY =
+// BENCH_CONCURRENCY (64) and DATABASE_POOL_SIZE = BENCH_POOL (32). Each wave also prints where the worker's time went
+// (summed per tick stage, and the time requests waited for the rate limit). BENCH_NO_RECORD=1 leaves BENCHMARKS.md alone.
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
@@ -11,8 +16,22 @@ import os from 'node:os';
 import path from 'node:path';
 
 const root = path.resolve(__dirname, '..');
-const CANARY = Number(process.env.BENCH_CANARY ?? 200);
-const BLUEGREEN = Number(process.env.BENCH_BLUEGREEN ?? 200);
+interface Wave {
+  canary: number;
+  blueGreen: number;
+}
+const WAVES: Wave[] = process.env.BENCH_ROLLOUTS
+  ? process.env.BENCH_ROLLOUTS.split(',').map((n) => ({ canary: Number(n), blueGreen: Number(n) }))
+  : process.env.BENCH_CANARY || process.env.BENCH_BLUEGREEN
+    ? [{ canary: Number(process.env.BENCH_CANARY ?? 200), blueGreen: Number(process.env.BENCH_BLUEGREEN ?? 200) }]
+    : [
+        { canary: 20, blueGreen: 20 },
+        { canary: 200, blueGreen: 200 },
+      ];
+const CANARY = Math.max(...WAVES.map((w) => w.canary));
+const BLUEGREEN = Math.max(...WAVES.map((w) => w.blueGreen));
+const KUBE_QPS = process.env.BENCH_KUBE_QPS ?? '1000';
+const KUBE_BURST = process.env.BENCH_KUBE_BURST ?? '1000';
 const REPLICAS = Number(process.env.BENCH_REPLICAS ?? 2);
 const ROLLBACKS = Number(process.env.BENCH_ROLLBACKS ?? 5);
 const TIME_SCALE = 50;
@@ -23,6 +42,9 @@ interface WorkerStats {
   statements: number;
   requestsByDeployment: Record<string, { ticks: number; commits: number; requests: number }>;
   totalRequests: number;
+  /** Per stage: count, summed ms, max ms (ticks, queue wait, wake). */
+  timings: Record<string, { count: number; totalMs: number; maxMs: number }>;
+  rateLimitWaitMs: number;
 }
 
 // ---- child mode: the worker --------------------------------------------------------------------------------------
@@ -43,11 +65,14 @@ async function workerChild(): Promise<void> {
   const { WorkerModule } = await import('../apps/worker/src/worker.module');
   const { DeploymentTickService } = await import('../apps/worker/src/ticks/deployment-tick.service');
   const { ClusterGateways } = await import('../apps/worker/src/clusters/cluster-gateways.service');
+  const { WakeRouter } = await import('../apps/worker/src/watches/wake-router.service');
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(loadConfig(process.env, 'worker')), { logger: process.env.BENCH_WARN ? ['error', 'warn'] : ['error'] });
   app.enableShutdownHooks(['SIGTERM']);
   await app.init();
   const ticks = app.get(DeploymentTickService);
   const gateways = app.get(ClusterGateways);
+  const router = app.get(WakeRouter);
+  let rateLimitWaitBase = 0;
   // BENCH_PROFILE=<file>: a CPU profile of the measured phase (open it in Chrome DevTools).
   const profile = process.env.BENCH_PROFILE;
   const inspector = profile ? new (await import('node:inspector')).Session() : null;
@@ -67,11 +92,16 @@ async function workerChild(): Promise<void> {
     if (msg === 'reset') {
       statements = 0;
       ticks.stats.clear();
-      process.send?.({ reset: true, cpu: process.cpuUsage() });
+      ticks.timings.clear();
+      router.timings.clear();
+      void gateways.rateLimitWaitMs().then((waited) => {
+        rateLimitWaitBase = waited;
+        process.send?.({ reset: true, cpu: process.cpuUsage() });
+      });
       return;
     }
     if (msg !== 'stats') return;
-    void gateways.totalRequests().then((totalRequests) => {
+    void Promise.all([gateways.totalRequests(), gateways.rateLimitWaitMs()]).then(([totalRequests, waited]) => {
       const cpu = process.cpuUsage();
       const stats: WorkerStats = {
         cpuSeconds: (cpu.user + cpu.system) / 1e6,
@@ -79,6 +109,8 @@ async function workerChild(): Promise<void> {
         statements,
         requestsByDeployment: Object.fromEntries(ticks.stats),
         totalRequests,
+        timings: { ...ticks.timings.snapshot(), ...router.timings.snapshot() },
+        rateLimitWaitMs: waited - rateLimitWaitBase,
       };
       process.send?.(stats);
     });
@@ -126,7 +158,7 @@ async function main(): Promise<void> {
   const sim = await startKubeSim({ port: 0, nodes: Math.max(3, Math.ceil(((CANARY + BLUEGREEN) * REPLICAS * 3) / 100)), timeScale: TIME_SCALE, historySize: 500_000 });
   const prisma = createPrismaClient({ databaseUrl, poolSize: 8 });
   const queue = new DeploymentQueue({ redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', prefix });
-  const env = { ...process.env, DATABASE_URL: databaseUrl, CUTOVER_QUEUE_PREFIX: prefix, CUTOVER_SECRET_KEY: secretKey, WORKER_CONCURRENCY: process.env.BENCH_CONCURRENCY ?? '64', RECONCILE_INTERVAL_MS: '10000', DATABASE_POOL_SIZE: process.env.BENCH_POOL ?? '32', LOG_LEVEL: 'error' };
+  const env = { ...process.env, DATABASE_URL: databaseUrl, CUTOVER_QUEUE_PREFIX: prefix, CUTOVER_SECRET_KEY: secretKey, WORKER_CONCURRENCY: process.env.BENCH_CONCURRENCY ?? '64', RECONCILE_INTERVAL_MS: '10000', DATABASE_POOL_SIZE: process.env.BENCH_POOL ?? '32', KUBE_QPS, KUBE_BURST, LOG_LEVEL: 'error' };
   let child: ChildProcess | null = null;
 
   try {
@@ -143,7 +175,9 @@ async function main(): Promise<void> {
     const canaryDoc = { type: 'Canary', steps: [{ setWeight: 25 }, { setWeight: 50 }, { setWeight: 75 }] };
     const bgDoc = { type: 'BlueGreen', autoPromotionEnabled: true, autoPromotionSeconds: 0, scaleDownDelaySeconds: 0 };
     const warmDoc = { type: 'BlueGreen', autoPromotionEnabled: true, autoPromotionSeconds: 0, scaleDownDelaySeconds: 120 };
-    type App = { app: string; appId: string; envId: string; ns: string; doc: unknown; first?: string; second?: string };
+    type App = { app: string; appId: string; envId: string; ns: string; doc: unknown; first?: string; second?: string; version: number };
+    // Release n.0.0 for n = 1 .. waves + 1: every wave deploys the next release of the apps it includes.
+    const versions = Array.from({ length: WAVES.length + 1 }, (_, i) => `${i + 1}.0.0`);
     const apps: App[] = [];
     const plan = [
       ...Array.from({ length: CANARY }, (_, i) => ({ app: `c${i}`, doc: canaryDoc })),
@@ -153,10 +187,10 @@ async function main(): Promise<void> {
     for (const p of plan) {
       const a = await prisma.application.create({ data: { name: p.app } });
       const e = await prisma.environment.create({ data: { applicationId: a.id, name: 'prod', clusterId, namespace: 'bench', replicas: REPLICAS, strategy: p.doc as object, servicePort: 80 } });
-      for (const [seq, v] of ['1.0.0', '2.0.0'].entries()) {
+      for (const [seq, v] of versions.entries()) {
         await prisma.release.create({ data: { applicationId: a.id, version: v, seq: seq + 1, spec: spec(`bench/${p.app}:${v}`), digest: v, createdBy: 'bench' } });
       }
-      apps.push({ app: p.app, appId: a.id, envId: e.id, ns: 'bench', doc: p.doc });
+      apps.push({ app: p.app, appId: a.id, envId: e.id, ns: 'bench', doc: p.doc, version: 1 });
     }
     const deploy = async (a: App, version: string, previous: string | null): Promise<string> => {
       const release = await prisma.release.findUniqueOrThrow({ where: { applicationId_version: { applicationId: a.appId, version } } });
@@ -192,8 +226,8 @@ async function main(): Promise<void> {
     await allDone(apps.map((a) => a.first!), ['Succeeded'], 600_000);
 
     // Overhead: a Deployment of an app becomes ready → the next write Cutover makes to that app's objects.
-    const readyAt = new Map<string, number>();
-    const overheads: number[] = [];
+    let readyAt = new Map<string, number>();
+    let overheads: number[] = [];
     const readyKey = (o: { metadata: { labels?: Record<string, string> } }) => o.metadata.labels?.['app.kubernetes.io/name'];
     const isReady = (o: { spec?: Record<string, unknown>; status?: Record<string, unknown>; metadata: { generation?: number } }) => {
       const s = o.status ?? {};
@@ -228,18 +262,73 @@ async function main(): Promise<void> {
       }
     });
 
-    const measured = apps.filter((a) => !a.app.startsWith('w'));
-    const base = await ask<{ cpu: NodeJS.CpuUsage }>(child, 'reset', (m) => typeof m === 'object' && m !== null && 'reset' in m);
-    measuring = true;
-    const simCpu = process.cpuUsage();
-    const started = performance.now();
-    await Promise.all(measured.map(async (a) => (a.second = await deploy(a, '2.0.0', '1.0.0'))));
-    await allDone(measured.map((a) => a.second!), ['Succeeded'], 900_000);
-    const wallSeconds = (performance.now() - started) / 1000;
-    const simCpuUsed = process.cpuUsage(simCpu);
-    measuring = false;
+    const ms = (n: number) => Number(n.toFixed(1));
+    const runWave = async (wave: Wave) => {
+      const measured = [...apps.filter((a) => a.app.startsWith('c')).slice(0, wave.canary), ...apps.filter((a) => a.app.startsWith('b')).slice(0, wave.blueGreen)];
+      readyAt = new Map();
+      overheads = [];
+      const base = await ask<{ cpu: NodeJS.CpuUsage }>(child!, 'reset', (m) => typeof m === 'object' && m !== null && 'reset' in m);
+      measuring = true;
+      const simCpu = process.cpuUsage();
+      const started = performance.now();
+      await Promise.all(
+        measured.map(async (a) => {
+          a.second = await deploy(a, versions[a.version]!, versions[a.version - 1]!);
+          a.version += 1;
+        }),
+      );
+      await allDone(measured.map((a) => a.second!), ['Succeeded'], 900_000);
+      const wallSeconds = (performance.now() - started) / 1000;
+      const simCpuUsed = process.cpuUsage(simCpu);
+      measuring = false;
+      const stats = await ask<WorkerStats>(child!, 'stats', (m) => typeof m === 'object' && m !== null && 'statements' in m);
+
+      const rollouts = measured.length;
+      const perDeployment = measured.map((a) => stats.requestsByDeployment[a.second!] ?? { ticks: 0, commits: 0, requests: 0 });
+      const requests = perDeployment.reduce((n, d) => n + d.requests, 0);
+      const commits = perDeployment.reduce((n, d) => n + d.commits, 0);
+      const ticks = perDeployment.reduce((n, d) => n + d.ticks, 0);
+      const cpuSeconds = stats.cpuSeconds - (base.cpu.user + base.cpu.system) / 1e6;
+      // Mean and max per stage: waiting (queueWait, wake, the rate limit) against working (the tick's stages).
+      const breakdown = Object.fromEntries(Object.entries(stats.timings).map(([k, t]) => [k, { meanMs: ms(t.totalMs / t.count), maxMs: ms(t.maxMs), count: t.count }]));
+      const result = {
+        canary: wave.canary,
+        blueGreen: wave.blueGreen,
+        wallSeconds: Number(wallSeconds.toFixed(2)),
+        overheadMsP50: ms(pct(overheads, 50)),
+        overheadMsP99: ms(pct(overheads, 99)),
+        overheadSamples: overheads.length,
+        k8sRequestsPerRollout: Number((requests / rollouts).toFixed(2)),
+        k8sRequestsPerStep: Number((requests / commits).toFixed(2)),
+        k8sRequestsTotalInclWatches: stats.totalRequests,
+        rateLimitWaitMsPerRequest: ms(stats.rateLimitWaitMs / Math.max(1, requests)),
+        dbStatementsPerStep: Number((stats.statements / commits).toFixed(1)),
+        ticksPerRollout: Number((ticks / rollouts).toFixed(2)),
+        stepsPerRollout: Number((commits / rollouts).toFixed(2)),
+        workerCpuSeconds: Number(cpuSeconds.toFixed(2)),
+        workerPeakRssMb: Number(stats.peakRssMb.toFixed(0)),
+        simulatorCpuSeconds: Number(((simCpuUsed.user + simCpuUsed.system) / 1e6).toFixed(2)),
+        loadAverage: Number(os.loadavg()[0]!.toFixed(2)),
+        breakdown,
+      };
+      const stage = (k: string) => (breakdown[k] ? `${k} ${breakdown[k].meanMs}/${breakdown[k].maxMs}` : `${k} -`);
+      const lines = [
+        `rollouts: ${wave.canary} canary + ${wave.blueGreen} blue/green at once, ${REPLICAS} replicas, one worker (KUBE_QPS ${KUBE_QPS}, burst ${KUBE_BURST})`,
+        `  wall time                         ${result.wallSeconds} s`,
+        `  overhead per step (ready → write) p50 ${result.overheadMsP50} ms, p99 ${result.overheadMsP99} ms (${overheads.length} samples)`,
+        `  Kubernetes requests               ${result.k8sRequestsPerRollout} per rollout, ${result.k8sRequestsPerStep} per step (watches and lists: ${stats.totalRequests} in all)`,
+        `  rate limit wait                   ${result.rateLimitWaitMsPerRequest} ms per request`,
+        `  worker stages, mean/max ms        ${['wake', 'queueWait', 'tick', 'load', 'observe', 'commit', 'effects', 'publish'].map(stage).join(', ')}`,
+        `  database statements               ${result.dbStatementsPerStep} per step (${result.stepsPerRollout} committed steps, ${result.ticksPerRollout} ticks per rollout)`,
+        `  worker                            ${result.workerCpuSeconds} CPU s, peak RSS ${result.workerPeakRssMb} MB`,
+        `  simulator + this process          ${result.simulatorCpuSeconds} CPU s; machine load average ${result.loadAverage} on ${os.cpus().length} CPUs`,
+      ];
+      process.stdout.write(`${lines.join('\n')}\n`);
+      return { result, lines };
+    };
+    const waves: Array<Awaited<ReturnType<typeof runWave>>> = [];
+    for (const wave of WAVES) waves.push(await runWave(wave));
     unsubscribe();
-    const stats = await ask<WorkerStats>(child, 'stats', (m) => typeof m === 'object' && m !== null && 'statements' in m);
 
     // Fast rollback inside the warm window (the api's POST writes the command row and wakes the queue: the same here).
     const warm = apps.filter((a) => a.app.startsWith('w'));
@@ -268,51 +357,27 @@ async function main(): Promise<void> {
       rollbackMs.push(await flipped);
     }
 
-    const rollouts = measured.length;
-    const perDeployment = measured.map((a) => stats.requestsByDeployment[a.second!] ?? { ticks: 0, commits: 0, requests: 0 });
-    const requests = perDeployment.reduce((n, d) => n + d.requests, 0);
-    const commits = perDeployment.reduce((n, d) => n + d.commits, 0);
-    const ticks = perDeployment.reduce((n, d) => n + d.ticks, 0);
-    const cpuSeconds = stats.cpuSeconds - (base.cpu.user + base.cpu.system) / 1e6;
+    // The top-level figures are the largest wave's (comparable with earlier entries); `waves` holds every wave.
+    const main = waves.reduce((a, b) => (b.result.canary + b.result.blueGreen > a.result.canary + a.result.blueGreen ? b : a));
     const result = {
       bench: 'rollouts',
       at: new Date().toISOString(),
-      canary: CANARY,
-      blueGreen: BLUEGREEN,
       replicas: REPLICAS,
-      wallSeconds: Number(wallSeconds.toFixed(2)),
-      overheadMsP50: Number(pct(overheads, 50).toFixed(1)),
-      overheadMsP99: Number(pct(overheads, 99).toFixed(1)),
-      overheadSamples: overheads.length,
-      k8sRequestsPerRollout: Number((requests / rollouts).toFixed(2)),
-      k8sRequestsPerStep: Number((requests / commits).toFixed(2)),
-      k8sRequestsTotalInclWatches: stats.totalRequests,
-      dbStatementsPerStep: Number((stats.statements / commits).toFixed(1)),
-      ticksPerRollout: Number((ticks / rollouts).toFixed(2)),
-      stepsPerRollout: Number((commits / rollouts).toFixed(2)),
-      workerCpuSeconds: Number(cpuSeconds.toFixed(2)),
-      workerPeakRssMb: Number(stats.peakRssMb.toFixed(0)),
-      simulatorCpuSeconds: Number(((simCpuUsed.user + simCpuUsed.system) / 1e6).toFixed(2)),
-      loadAverage: Number(os.loadavg()[0]!.toFixed(2)),
-      fastRollbackMsP50: Number(pct(rollbackMs, 50).toFixed(1)),
-      fastRollbackMsMax: Number(Math.max(...rollbackMs).toFixed(1)),
+      kubeQps: Number(KUBE_QPS),
+      kubeBurst: Number(KUBE_BURST),
+      ...main.result,
+      fastRollbackMsP50: ms(pct(rollbackMs, 50)),
+      fastRollbackMsMax: ms(Math.max(...rollbackMs)),
+      waves: waves.map((w) => w.result),
       machine: `${os.cpus().length} cpu, node ${process.version}`,
     };
-    const lines = [
-      `rollouts: ${CANARY} canary + ${BLUEGREEN} blue/green at once, ${REPLICAS} replicas, one worker`,
-      `  wall time                         ${result.wallSeconds} s`,
-      `  overhead per step (ready → write) p50 ${result.overheadMsP50} ms, p99 ${result.overheadMsP99} ms (${overheads.length} samples)`,
-      `  Kubernetes requests               ${result.k8sRequestsPerRollout} per rollout, ${result.k8sRequestsPerStep} per step (watches and lists: ${stats.totalRequests} in all)`,
-      `  database statements               ${result.dbStatementsPerStep} per step (${result.stepsPerRollout} committed steps, ${result.ticksPerRollout} ticks per rollout)`,
-      `  worker                            ${result.workerCpuSeconds} CPU s, peak RSS ${result.workerPeakRssMb} MB`,
-      `  simulator + this process          ${result.simulatorCpuSeconds} CPU s; machine load average ${result.loadAverage} on ${os.cpus().length} CPUs`,
-      `  fast rollback (warm window)       p50 ${result.fastRollbackMsP50} ms, max ${result.fastRollbackMsMax} ms (${rollbackMs.length} samples)`,
-    ];
-    process.stdout.write(`${lines.join('\n')}\n`);
+    const rollbackLine = `fast rollback (warm window)         p50 ${result.fastRollbackMsP50} ms, max ${result.fastRollbackMsMax} ms (${rollbackMs.length} samples)`;
+    process.stdout.write(`${rollbackLine}\n`);
     if (process.env.BENCH_NO_RECORD !== '1') {
       const file = path.join(root, 'BENCHMARKS.md');
       if (!existsSync(file)) writeFileSync(file, '# Benchmarks\n\nAppended by `npm run bench:*`; the last line of each entry is the JSON the run printed.\n');
-      appendFileSync(file, `\n## bench:rollouts — ${result.at}\n\n\`\`\`\n${lines.join('\n')}\n${JSON.stringify(result)}\n\`\`\`\n`);
+      const text = [...waves.flatMap((w) => w.lines), rollbackLine].join('\n');
+      appendFileSync(file, `\n## bench:rollouts — ${result.at}\n\n\`\`\`\n${text}\n${JSON.stringify(result)}\n\`\`\`\n`);
     }
     process.stdout.write(`${JSON.stringify(result)}\n`);
   } finally {

@@ -4,7 +4,7 @@ import type { RateLimit, WatchOptions } from '@cutover/k8s';
 export const WORKER_OPTIONS = Symbol('WORKER_OPTIONS');
 
 export interface WorkerOptions {
-  /** Per-cluster client-side rate limit (default 50 qps, burst 100). */
+  /** Per-cluster client-side rate limit; overrides the config's KUBE_QPS / KUBE_BURST (default 50 qps, burst 100). */
   rateLimit?: RateLimit;
   /** Watch restart policy (quiet period, back-off). */
   watch?: Pick<WatchOptions, 'quietMs' | 'retryMs'>;

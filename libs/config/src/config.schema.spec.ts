@@ -60,6 +60,12 @@ describe('loadConfig', () => {
     expect('port' in config).toBe(false);
   });
 
+  it('takes the per-cluster Kubernetes rate limit from KUBE_QPS / KUBE_BURST (50 / 100 by default)', () => {
+    expect(loadConfig(base, 'worker').kubeRateLimit).toEqual({ qps: 50, burst: 100 });
+    expect(loadConfig({ ...base, KUBE_QPS: '500', KUBE_BURST: '1000' }, 'worker').kubeRateLimit).toEqual({ qps: 500, burst: 1000 });
+    expect(errorOf(() => loadConfig({ ...base, KUBE_QPS: '0' }, 'worker')).message).toMatch(/KUBE_QPS must be a whole number from 1/);
+  });
+
   it('names a missing secret key and says what it must look like', () => {
     const error = errorOf(() => loadConfig({}, 'worker'));
     expect(error.issues.map((issue) => issue.variable)).toEqual(['CUTOVER_SECRET_KEY']);

@@ -31,6 +31,8 @@ export interface WorkerConfig extends CommonConfig {
   concurrency: number;
   /** The safety-net reconciler's period. */
   reconcileIntervalMs: number;
+  /** Client-side rate limit per cluster (KUBE_QPS / KUBE_BURST; client-go's defaults are far lower). */
+  kubeRateLimit: { qps: number; burst: number };
 }
 
 export type CutoverConfig = ApiConfig | WorkerConfig;
@@ -102,6 +104,8 @@ const workerSchema = z.object({
   ...common,
   WORKER_CONCURRENCY: int(1, 1_000, 20),
   RECONCILE_INTERVAL_MS: int(1_000, 3_600_000, 30_000),
+  KUBE_QPS: int(1, 100_000, 50),
+  KUBE_BURST: int(1, 100_000, 100),
 });
 
 /**
@@ -121,7 +125,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, kind: ProcessKi
   const parsed = workerSchema.safeParse(input);
   if (!parsed.success) throw new ConfigError(kind, toIssues(parsed.error));
   const v = parsed.data;
-  return { kind, ...commonConfig(v), concurrency: v.WORKER_CONCURRENCY, reconcileIntervalMs: v.RECONCILE_INTERVAL_MS };
+  return { kind, ...commonConfig(v), concurrency: v.WORKER_CONCURRENCY, reconcileIntervalMs: v.RECONCILE_INTERVAL_MS, kubeRateLimit: { qps: v.KUBE_QPS, burst: v.KUBE_BURST } };
 }
 
 function commonConfig(v: z.output<z.ZodObject<typeof common>>): CommonConfig {

@@ -1,3 +1,4 @@
+import { CUTOVER_CONFIG, type WorkerConfig } from '@cutover/config';
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { DeploymentTickRepository, SecretBox } from '@cutover/persistence';
 import { KubeClient, KubeGateway, kubeConfigFromCredentials, type ClusterCredentials } from '@cutover/k8s';
@@ -18,6 +19,7 @@ export class ClusterGateways implements OnApplicationShutdown {
     @Inject(SecretBox) private readonly box: SecretBox,
     @Inject(WakeRouter) private readonly router: WakeRouter,
     @Inject(WORKER_OPTIONS) private readonly options: WorkerOptions,
+    @Inject(CUTOVER_CONFIG) private readonly config: WorkerConfig,
   ) {}
 
   get(clusterId: string): Promise<KubeGateway> {
@@ -35,12 +37,19 @@ export class ClusterGateways implements OnApplicationShutdown {
     const row = await this.repo.clusterCredentials(clusterId);
     if (!row) throw new Error(`cluster ${clusterId} does not exist`);
     const credentials = this.box.openJson<ClusterCredentials>(row.credentials, aadFor(clusterId));
-    const client = new KubeClient(kubeConfigFromCredentials(credentials), this.options.rateLimit);
+    const client = new KubeClient(kubeConfigFromCredentials(credentials), this.options.rateLimit ?? this.config.kubeRateLimit);
     return new KubeGateway(clusterId, client, (namespace) => ({
       ...this.options.watch,
       onChange: (_kind, obj) => this.router.objectChanged(clusterId, namespace, obj),
       onError: (kind, error) => this.logger.warn(`watch of ${kind} in ${row.name}/${namespace} broke: ${String(error)}; restarting`),
     }));
+  }
+
+  /** Milliseconds requests waited for the clusters' rate limits, summed (bench). */
+  async rateLimitWaitMs(): Promise<number> {
+    let total = 0;
+    for (const g of this.gateways.values()) total += (await g.catch(() => null))?.client.bucket.waitedMs ?? 0;
+    return total;
   }
 
   /** Requests sent to every cluster so far (bench). */

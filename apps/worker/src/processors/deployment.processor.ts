@@ -55,9 +55,11 @@ export class DeploymentProcessor implements OnApplicationBootstrap, OnModuleDest
       if (error instanceof InvalidJobError) throw new UnrecoverableError(error.message);
       throw error;
     }
+    // From the moment the job was due to the moment this worker took it: the queue's share of a step's latency.
+    this.ticks.timings.record('queueWait', Math.max(0, Date.now() - job.timestamp - (job.delay ?? 0)));
     await this.queue.clearMemo(deploymentId);
     try {
-      const outcome = await this.ticks.tick(deploymentId);
+      const outcome = await this.ticks.timings.time('tick', () => this.ticks.tick(deploymentId));
       if ((outcome.status === 'committed' || outcome.status === 'unchanged') && outcome.wakeAt !== null) {
         await this.queue.remember(deploymentId, outcome.wakeAt);
       }

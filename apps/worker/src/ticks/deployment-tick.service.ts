@@ -7,6 +7,7 @@ import { ClusterGateways } from '../clusters/cluster-gateways.service';
 import { CheckRunner } from '../checks/check-runner.service';
 import { EffectsRunner } from '../effects/effects-runner.service';
 import { WakeRouter, type ActiveTarget } from '../watches/wake-router.service';
+import { TickTimings } from './tick-timings';
 
 export type TickOutcome =
   | { status: 'missing' }
@@ -47,6 +48,7 @@ function nothingChanged(before: DeploymentState, decision: Decision): boolean {
 export class DeploymentTickService {
   private readonly logger = new Logger(DeploymentTickService.name);
   readonly stats = new Map<string, TickStats>();
+  readonly timings = new TickTimings();
 
   constructor(
     @Inject(DeploymentTickRepository) private readonly repo: DeploymentTickRepository,
@@ -58,7 +60,7 @@ export class DeploymentTickService {
   ) {}
 
   async tick(deploymentId: string): Promise<TickOutcome> {
-    const input = await this.repo.load(deploymentId);
+    const input = await this.timings.time('load', () => this.repo.load(deploymentId));
     if (!input) return { status: 'missing' };
     const active: ActiveTarget = { id: input.id, ...input.target };
     if (isTerminal(input.state.phase) && input.commands.length === 0 && input.unfinished.length === 0) {
@@ -81,20 +83,22 @@ export class DeploymentTickService {
     const gateway = await this.gateways.get(input.target.clusterId);
     const scope = { deploymentId: input.id, applicationId: input.applicationId, release: input.state.ctx.release, target, gateway, meter };
     await gateway.ensureNamespace(target.namespace, meter);
-    await this.effects.run(scope, input.unfinished);
+    if (input.unfinished.length > 0) await this.timings.time('unfinishedEffects', () => this.effects.run(scope, input.unfinished));
 
-    const observation: Observation = await gateway.observe(target, { capacity: needsCapacity(input.state), meter });
+    const observation: Observation = await this.timings.time('observe', () => gateway.observe(target, { capacity: needsCapacity(input.state), meter }));
     observation.checks = { ...input.checkResults, ...this.checks.progress(input.id) };
     const decision = decide(input.state, observation, input.commands, Date.now());
     if (nothingChanged(input.state, decision)) return { status: 'unchanged', wakeAt: decision.wakeAt, requests: meter.requests };
 
-    const result = await this.repo.commit(input.id, input.version, decision, new Date(), isTerminal(input.state.phase));
+    const result = await this.timings.time('commit', () => this.repo.commit(input.id, input.version, decision, new Date(), isTerminal(input.state.phase)));
     if (!result.committed) return { status: 'stale' };
     this.statsOf(input.id).commits += 1;
-    const alreadyTrue = await this.effects.run(scope, result.effects);
+    const alreadyTrue = await this.timings.time('effects', () => this.effects.run(scope, result.effects));
     if (isTerminal(decision.state.phase)) this.router.unregister(active);
-    await publishDeploymentEvents(this.queue.redis, this.queue.queuePrefix, input.id, result.events).catch((error: unknown) =>
-      this.logger.warn(`publishing events of ${input.id} failed: ${String(error)}`),
+    await this.timings.time('publish', () =>
+      publishDeploymentEvents(this.queue.redis, this.queue.queuePrefix, input.id, result.events).catch((error: unknown) =>
+        this.logger.warn(`publishing events of ${input.id} failed: ${String(error)}`),
+      ),
     );
     // An effect that was already true sent no request, so no watch event will follow it, yet the machine may wait
     // on it: look again right away. Otherwise the watch events of our writes (or the machine's timer) wake us.

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { LABELS } from '@cutover/domain';
 import type { KubeObject } from '@cutover/k8s';
 import { DeploymentQueue } from '@cutover/queue';
+import { TickTimings } from '../ticks/tick-timings';
 import { WORKER_OPTIONS, type WorkerOptions } from '../worker.options';
 
 export interface ActiveTarget {
@@ -24,6 +25,8 @@ export class WakeRouter {
   private readonly logger = new Logger(WakeRouter.name);
   private readonly active = new Map<string, string>();
   private readonly pending = new Set<string>();
+  /** 'wake': from the first watch event of a burst to its job being in the queue (debounce included). */
+  readonly timings = new TickTimings();
 
   constructor(
     @Inject(DeploymentQueue) private readonly queue: DeploymentQueue,
@@ -51,9 +54,13 @@ export class WakeRouter {
   wakeSoon(deploymentId: string): void {
     if (this.pending.has(deploymentId)) return;
     this.pending.add(deploymentId);
+    const t0 = performance.now();
     const timer = setTimeout(() => {
       this.pending.delete(deploymentId);
-      this.queue.wake(deploymentId).catch((error: unknown) => this.logger.warn(`wake of ${deploymentId} failed: ${String(error)}`));
+      this.queue
+        .wake(deploymentId)
+        .then(() => this.timings.record('wake', performance.now() - t0))
+        .catch((error: unknown) => this.logger.warn(`wake of ${deploymentId} failed: ${String(error)}`));
     }, this.options.wakeDebounceMs ?? 15);
     timer.unref();
   }

@@ -1,7 +1,7 @@
 // One cluster, as the worker uses it: observe what Cutover owns (from the watch cache) and make effects true.
 // Every write is an idempotent "make it so": it reads the cached object, skips when Cutover's spec hash already
 // matches, and otherwise creates or replaces; a conflict re-reads and tries again.
-import type { Effect, EnsureHookJobEffect, EnsureServiceEffect, EnsureWorkloadEffect, Observation, ScaleWorkloadEffect, SetCanaryWeightEffect } from '@cutover/domain';
+import type { CapacityObservation, Effect, EnsureHookJobEffect, EnsureServiceEffect, EnsureWorkloadEffect, Observation, ScaleWorkloadEffect, SetCanaryWeightEffect } from '@cutover/domain';
 import { ANNOTATION_ATTEMPT } from '@cutover/domain';
 import { SPEC_HASH_ANNOTATION, type AppTarget, type KubeObject, type ReleaseRef } from '../manifests/manifest.types';
 import { deploymentManifest, hookJobManifest, namespaceManifest, serviceManifest, trafficManifests } from '../manifests/manifests';
@@ -27,6 +27,14 @@ export interface ObserveOptions {
 
 const MAX_CONFLICT_RETRIES = 3;
 
+/**
+ * How long one read of the cluster's free capacity answers every tick that asks. Reading it lists every node and pod
+ * of the cluster (megabytes on a big one): 200 blue/green rollouts starting at once made 200 such lists, the largest
+ * cost of the worker and the API server in bench:rollouts. The fit check is a guess anyway (pods come and go between
+ * the check and the scale-up), so a second-old answer is as good as a fresh one.
+ */
+export const DEFAULT_CAPACITY_TTL_MS = 1_000;
+
 function kindOf(o: KubeObject): WatchedKind | null {
   const entry = (Object.entries(WATCHED) as Array<[WatchedKind, (typeof WATCHED)[WatchedKind]]>).find(([, d]) => d.kind === o.kind && d.apiVersion === o.apiVersion);
   return entry ? entry[0] : null;
@@ -35,11 +43,14 @@ function kindOf(o: KubeObject): WatchedKind | null {
 export class KubeGateway {
   private readonly watches = new Map<string, OwnedObjectsWatch>();
   private readonly namespaces = new Set<string>();
+  /** The last capacity read: shared while in flight, then for capacityTtlMs after it answered. */
+  private capacityRead: { value: Promise<CapacityObservation>; expiresAt: number } | null = null;
 
   constructor(
     readonly clusterId: string,
     readonly client: KubeClient,
     private readonly watchOptions: (namespace: string) => WatchOptions = () => ({}),
+    private readonly capacityTtlMs = DEFAULT_CAPACITY_TTL_MS,
   ) {}
 
   /** Starts (once) the watches of a namespace; they feed the cache and the wake-ups. */
@@ -60,14 +71,29 @@ export class KubeGateway {
     const watch = this.watchNamespace(target.namespace);
     await withTimeout(watch.synced, options.syncTimeoutMs ?? 15_000, `watches of namespace ${target.namespace} did not sync`);
     const observation = buildObservation(target, watch.snapshot());
-    if (options.capacity) {
-      const [nodes, pods] = await Promise.all([
-        this.client.list('v1', 'Node', undefined, undefined, options.meter),
-        this.client.list('v1', 'Pod', undefined, undefined, options.meter),
-      ]);
-      observation.capacity = capacityObservation(nodes.items, pods.items);
-    }
+    if (options.capacity) observation.capacity = { ...(await this.capacity(options.meter)) };
     return observation;
+  }
+
+  /** Free capacity of the cluster (two lists), read at most once per capacityTtlMs; only the reader's meter counts them. */
+  capacity(meter?: RequestMeter): Promise<CapacityObservation> {
+    const last = this.capacityRead;
+    if (last && performance.now() < last.expiresAt) return last.value;
+    const read: { value: Promise<CapacityObservation>; expiresAt: number } = {
+      value: Promise.all([this.client.list('v1', 'Node', undefined, undefined, meter), this.client.list('v1', 'Pod', undefined, undefined, meter)]).then(
+        ([nodes, pods]) => capacityObservation(nodes.items, pods.items),
+      ),
+      expiresAt: Number.POSITIVE_INFINITY,
+    };
+    this.capacityRead = read;
+    read.value.then(
+      () => (read.expiresAt = performance.now() + this.capacityTtlMs),
+      // A failed read is not kept: the next tick asks again.
+      () => {
+        if (this.capacityRead === read) this.capacityRead = null;
+      },
+    );
+    return read.value;
   }
 
   async ensureNamespace(namespace: string, meter?: RequestMeter): Promise<void> {

@@ -10,9 +10,12 @@ describe('TokenBucket', () => {
     await Promise.resolve();
     expect(granted).toEqual([0, 1, 2, 3, 4]);
     expect(bucket.waiting).toBe(3);
+    expect(bucket.waitedMs).toBe(0);
     now = 3; // 3 ms at 1000 qps = 3 tokens
     await Promise.all(all);
     expect(granted).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    // The three paced requests each waited the 3 ms.
+    expect(bucket.waitedMs).toBe(9);
   });
 
   it('never exceeds the burst after a long quiet period', async () => {

@@ -15,6 +15,8 @@ export class TokenBucket {
   private last: number;
   private queue: Array<() => void> = [];
   private timer: NodeJS.Timeout | null = null;
+  /** Milliseconds requests spent waiting for a token, summed (bench: how much of a tick is the limit). */
+  waitedMs = 0;
 
   constructor(
     private readonly limit: RateLimit = DEFAULT_RATE_LIMIT,
@@ -31,8 +33,12 @@ export class TokenBucket {
       this.tokens -= 1;
       return Promise.resolve();
     }
+    const since = this.now();
     return new Promise((resolve) => {
-      this.queue.push(resolve);
+      this.queue.push(() => {
+        this.waitedMs += this.now() - since;
+        resolve();
+      });
       this.schedule();
     });
   }
