@@ -54,9 +54,16 @@ async function workerChild(): Promise<void> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const pg = require('pg') as { Client: { prototype: { query: (...args: unknown[]) => unknown } } };
   let statements = 0;
+  // BENCH_SQL=1: which statements those are (their first words), printed with each wave's figures.
+  const bySql = new Map<string, number>();
   const query = pg.Client.prototype.query;
   pg.Client.prototype.query = function (this: unknown, ...args: unknown[]) {
     statements += 1;
+    if (process.env.BENCH_SQL) {
+      const a = args[0] as string | { text?: string };
+      const text = (typeof a === 'string' ? a : (a?.text ?? '')).replace(/\s+/g, ' ').slice(0, 60);
+      bySql.set(text, (bySql.get(text) ?? 0) + 1);
+    }
     return query.apply(this, args);
   };
   await import('reflect-metadata');
@@ -91,6 +98,7 @@ async function workerChild(): Promise<void> {
     }
     if (msg === 'reset') {
       statements = 0;
+      bySql.clear();
       ticks.stats.clear();
       ticks.timings.clear();
       router.timings.clear();
@@ -101,6 +109,7 @@ async function workerChild(): Promise<void> {
       return;
     }
     if (msg !== 'stats') return;
+    if (process.env.BENCH_SQL) for (const [text, n] of [...bySql].sort((a, b) => b[1] - a[1])) process.stderr.write(`${String(n).padStart(7)}  ${text}\n`);
     void Promise.all([gateways.totalRequests(), gateways.rateLimitWaitMs()]).then(([totalRequests, waited]) => {
       const cpu = process.cpuUsage();
       const stats: WorkerStats = {

@@ -67,6 +67,48 @@ describe('DeploymentTickRepository (real Postgres)', () => {
     expect(await repo.listActive()).toContainEqual(expect.objectContaining({ id, namespace: 'shop' }));
   });
 
+  it('commits in one statement: events in order, effects, timestamps in UTC, the environment slot freed and taken back', async () => {
+    const { id } = await seed();
+    const input = (await repo.load(id))!;
+    const now = new Date('2026-01-02T03:04:05.678Z');
+    const decision: Decision = {
+      state: { ...input.state, phase: 'Progressing' },
+      effects: [
+        { kind: 'scaleWorkload', name: 'a', replicas: 1 },
+        { kind: 'scaleWorkload', name: 'b', replicas: 0 },
+      ],
+      events: ['first', 'second', 'third'].map((message) => ({ type: 'StepStarted', message, data: { message }, actor: 'system' })),
+      commands: [],
+      wakeAt: null,
+    };
+    const result = await repo.commit(id, input.version, decision, now, false);
+    if (!result.committed) throw new Error('not committed');
+    const events = await prisma.deploymentEvent.findMany({ where: { deploymentId: id }, orderBy: { seq: 'asc' } });
+    expect(events.map((e) => [e.seq.toString(), e.message, e.data, e.createdAt.toISOString()])).toEqual(
+      ['first', 'second', 'third'].map((m, i) => [result.events[i]!.seq, m, { message: m }, now.toISOString()]),
+    );
+    const effects = await prisma.deploymentEffect.findMany({ where: { deploymentId: id }, orderBy: { ordinal: 'asc' } });
+    expect(effects.map((e) => ({ id: e.id, tick: e.tick, ordinal: e.ordinal, payload: e.payload, status: e.status }))).toEqual(
+      result.effects.map((e) => ({ id: e.id, tick: input.version + 1, ordinal: e.ordinal, payload: e.effect, status: 'pending' })),
+    );
+    let row = await prisma.deployment.findUniqueOrThrow({ where: { id } });
+    expect(row).toMatchObject({ phase: 'Progressing', version: input.version + 1, finishedAt: null, activeKey: row.environmentId });
+    expect(row.updatedAt.toISOString()).toBe(now.toISOString());
+
+    // Succeeded (nothing to audit): finished, the slot freed.
+    const done = { ...decision, state: { ...decision.state, phase: 'Succeeded' as const }, effects: [], events: [] };
+    expect((await repo.commit(id, input.version + 1, done, now, false)).committed).toBe(true);
+    row = await prisma.deployment.findUniqueOrThrow({ where: { id } });
+    expect(row.activeKey).toBeNull();
+    expect(row.finishedAt?.toISOString()).toBe(now.toISOString());
+    expect(await prisma.auditEntry.count({ where: { resourceId: id } })).toBe(0);
+
+    // Retried from a terminal state: the deployment takes its environment's slot back.
+    expect((await repo.commit(id, input.version + 2, decision, now, true)).committed).toBe(true);
+    row = await prisma.deployment.findUniqueOrThrow({ where: { id } });
+    expect(row).toMatchObject({ activeKey: row.environmentId, finishedAt: null, version: input.version + 3 });
+  });
+
   it('a terminal phase frees the environment; a system failure is audited', async () => {
     const { id } = await seed();
     const input = (await repo.load(id))!;

@@ -1,6 +1,7 @@
 // What one tick of a deployment reads and writes. The commit is guarded by the deployment's version: a stale or
 // duplicate job finds the version moved and commits nothing. Next state, timeline events, the effects outbox and
 // the consumed commands share one transaction (with audit entries for what the system did on its own).
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { CheckObservation, Command, Decision, DeploymentState, Effect, ReleaseSpec } from '@cutover/domain';
 import { isTerminal } from '@cutover/domain';
@@ -61,6 +62,44 @@ export type CommitResult =
   | { committed: true; version: number; effects: PendingEffect[]; events: CommittedEvent[] };
 
 const ACTIVE_PHASES = ['Pending', 'Progressing', 'Paused', 'RollingBack'];
+
+/** Events the system records in the audit log itself (an automatic rollback, a failure): they need the chain's lock. */
+function audited(e: Decision['events'][number]): boolean {
+  if (e.actor !== 'system') return false;
+  return e.type === 'RollbackStarted' || (e.type === 'PhaseChanged' && (e.data as { to?: string }).to === 'Failed');
+}
+
+// The common commit as one statement (atomic without BEGIN/SET/COMMIT round trips: at 400 rollouts at once those
+// were most of the worker's CPU, in socket writes to Postgres). Every insert and command update reads `upd`, so a
+// version that moved (0 rows) writes nothing. Timestamps are UTC wall-clock, as Prisma stores TIMESTAMP(3).
+const COMMIT_SQL = `
+WITH upd AS (
+  UPDATE "Deployment" SET
+    "state" = $3::jsonb, "phase" = $4, "pauseReason" = $5, "failureReason" = $6, "version" = "version" + 1,
+    "finishedAt" = CASE WHEN $7::boolean THEN $9::timestamptz AT TIME ZONE 'UTC' ELSE NULL END,
+    "activeKey" = CASE WHEN $7::boolean THEN NULL WHEN $8::boolean AND "activeKey" IS NULL THEN "environmentId" ELSE "activeKey" END,
+    "updatedAt" = $9::timestamptz AT TIME ZONE 'UTC'
+  WHERE "id" = $1::uuid AND "version" = $2::int
+  RETURNING "id", "version"
+), ev AS (
+  INSERT INTO "DeploymentEvent" ("deploymentId", "type", "message", "data", "actor", "createdAt")
+  SELECT upd."id", e."type", e."message", coalesce(e."data", '{}'::jsonb), e."actor", $9::timestamptz AT TIME ZONE 'UTC'
+  FROM upd, jsonb_to_recordset($10::jsonb) AS e("ordinal" int, "type" text, "message" text, "data" jsonb, "actor" text)
+  ORDER BY e."ordinal"
+  RETURNING "seq"
+), ef AS (
+  INSERT INTO "DeploymentEffect" ("id", "deploymentId", "tick", "ordinal", "kind", "payload", "status", "createdAt")
+  SELECT x."id"::uuid, upd."id", upd."version", x."ordinal", x."kind", x."payload", 'pending', $9::timestamptz AT TIME ZONE 'UTC'
+  FROM upd, jsonb_to_recordset($11::jsonb) AS x("id" text, "ordinal" int, "kind" text, "payload" jsonb)
+  RETURNING "id"
+), cmd AS (
+  UPDATE "DeploymentCommand" c SET "status" = x."status", "result" = x."result", "consumedAt" = $9::timestamptz AT TIME ZONE 'UTC'
+  FROM upd, jsonb_to_recordset($12::jsonb) AS x("id" text, "status" text, "result" text)
+  WHERE c."id" = x."id"::uuid AND c."deploymentId" = upd."id" AND c."status" = 'pending'
+  RETURNING c."id"
+)
+SELECT (SELECT count(*) FROM upd)::int AS "updated", (SELECT coalesce(string_agg("seq"::text, ',' ORDER BY "seq"), '') FROM ev) AS "seqs",
+  (SELECT count(*) FROM ef)::int AS "effects", (SELECT count(*) FROM cmd)::int AS "commands"`;
 
 function toCommand(row: { id: string; type: string; payload: Prisma.JsonValue; actor: string; reason: string | null }): Command {
   const payload = (typeof row.payload === 'object' && row.payload !== null && !Array.isArray(row.payload) ? row.payload : {}) as Record<string, unknown>;
@@ -142,6 +181,38 @@ export class DeploymentTickRepository {
    * `wasTerminal: false` (the state it was decided from was active) skips re-activating the environment's slot.
    */
   async commit(deploymentId: string, version: number, decision: Decision, now: Date = new Date(), wasTerminal = true): Promise<CommitResult> {
+    if (decision.events.some(audited)) return this.commitWithAudit(deploymentId, version, decision, now, wasTerminal);
+    const state = decision.state;
+    const terminal = isTerminal(state.phase);
+    const effects: PendingEffect[] = decision.effects.map((effect, ordinal) => ({ id: randomUUID(), tick: version + 1, ordinal, effect }));
+    const rows = await this.prisma.$queryRawUnsafe<Array<{ updated: number; seqs: string }>>(
+      COMMIT_SQL,
+      deploymentId,
+      version,
+      JSON.stringify(state),
+      state.phase,
+      state.pauseReason,
+      state.failure?.reason ?? null,
+      terminal,
+      !terminal && wasTerminal,
+      now.toISOString(),
+      JSON.stringify(decision.events.map((e, ordinal) => ({ ordinal, type: e.type, message: e.message, data: e.data, actor: e.actor }))),
+      JSON.stringify(effects.map((e) => ({ id: e.id, ordinal: e.ordinal, kind: e.effect.kind, payload: e.effect }))),
+      JSON.stringify(decision.commands.map((c) => ({ id: c.id, status: c.status, result: c.result }))),
+    );
+    const row = rows[0];
+    if (!row || Number(row.updated) === 0) return { committed: false };
+    const seqs = row.seqs ? row.seqs.split(',') : [];
+    return {
+      committed: true,
+      version: version + 1,
+      effects,
+      events: decision.events.map((e, i) => ({ seq: seqs[i]!, type: e.type, message: e.message, actor: e.actor, at: now.toISOString() })),
+    };
+  }
+
+  /** The same commit in a transaction, with the audit entries of what the system did on its own (rare). */
+  private async commitWithAudit(deploymentId: string, version: number, decision: Decision, now: Date, wasTerminal: boolean): Promise<CommitResult> {
     const state = decision.state;
     const terminal = isTerminal(state.phase);
     return runTransaction(this.prisma, async (tx) => {
@@ -179,9 +250,7 @@ export class DeploymentTickRepository {
         await tx.deploymentCommand.updateMany({ where: { id: c.id, deploymentId, status: 'pending' }, data: { status: c.status, result: c.result, consumedAt: now } });
       }
       for (const e of decision.events) {
-        if (e.actor !== 'system') continue;
-        const automatic = e.type === 'RollbackStarted' || (e.type === 'PhaseChanged' && (e.data as { to?: string }).to === 'Failed');
-        if (!automatic) continue;
+        if (!audited(e)) continue;
         await this.audit.append(tx, {
           actorTokenId: null,
           actorName: 'system',
