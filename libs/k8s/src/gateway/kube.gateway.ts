@@ -70,7 +70,7 @@ export class KubeGateway {
   async observe(target: AppTarget, options: ObserveOptions = {}): Promise<Observation> {
     const watch = this.watchNamespace(target.namespace);
     await withTimeout(watch.synced, options.syncTimeoutMs ?? 15_000, `watches of namespace ${target.namespace} did not sync`);
-    const observation = buildObservation(target, watch.snapshot());
+    const observation = buildObservation(target, watch.snapshotOf(target.app, target.environment));
     if (options.capacity) observation.capacity = { ...(await this.capacity(options.meter)) };
     return observation;
   }

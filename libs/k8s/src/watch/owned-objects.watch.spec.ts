@@ -66,4 +66,33 @@ describe('OwnedObjectsWatch against the simulator', () => {
       watch.stop();
     }
   });
+
+  it('hands out one app and environment at a time, following label changes and deletions', async () => {
+    const labelled = (name: string, app: string, env: string): KubeObject => ({
+      ...service(name),
+      metadata: { name, namespace: 'w', labels: { 'app.kubernetes.io/managed-by': 'cutover', 'app.kubernetes.io/name': app, 'cutover.dev/environment': env } },
+    });
+    const watch = new OwnedObjectsWatch(client, 'w');
+    const namesOf = (app: string, env: string) => watch.snapshotOf(app, env).services.map((o) => o.metadata.name).sort();
+    try {
+      await watch.synced;
+      await client.create(labelled('cart-a', 'cart', 'prod'));
+      await client.create(labelled('cart-b', 'cart', 'prod'));
+      await client.create(labelled('cart-staging', 'cart', 'staging'));
+      await client.create(labelled('pay-a', 'pay', 'prod'));
+      await until('the four Services in the cache', () => watch.get('services', 'pay-a') !== undefined && watch.get('services', 'cart-staging') !== undefined && watch.get('services', 'cart-b') !== undefined);
+      expect(namesOf('cart', 'prod')).toEqual(['cart-a', 'cart-b']);
+      expect(namesOf('cart', 'staging')).toEqual(['cart-staging']);
+      expect(watch.snapshotOf('cart', 'prod').deployments).toEqual([]);
+
+      const moved = (await client.get('v1', 'Service', 'w', 'cart-b'))!;
+      await client.replace({ ...moved, metadata: { ...moved.metadata, labels: { ...moved.metadata.labels, 'app.kubernetes.io/name': 'pay' } } });
+      await client.remove('v1', 'Service', 'w', 'cart-a');
+      await until('the relabel and the deletion in the cache', () => namesOf('pay', 'prod').length === 2 && watch.get('services', 'cart-a') === undefined);
+      expect(namesOf('cart', 'prod')).toEqual([]);
+      expect(namesOf('pay', 'prod')).toEqual(['cart-b', 'pay-a']);
+    } finally {
+      watch.stop();
+    }
+  });
 });
