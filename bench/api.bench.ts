@@ -16,6 +16,9 @@ const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
 const WARMUP_S = 2;
 const RELEASES = 50;
 const root = path.resolve(__dirname, '..');
+// BENCH_ADAPTERS=fastify: one adapter only (quicker trials). BENCH_PROFILE=<dir>: CPU profiles of the api servers.
+const ADAPTERS = (process.env.BENCH_ADAPTERS ?? 'fastify,express').split(',').filter((a): a is Adapter => a === 'fastify' || a === 'express');
+const PROFILE_DIR = process.env.BENCH_PROFILE;
 
 interface Figures {
   reqPerSec: number;
@@ -82,7 +85,8 @@ async function child(kind: string, adapter: Adapter): Promise<void> {
 // ---- parent mode: orchestration ----------------------------------------------------------------------------------
 
 function start(kind: 'bare' | 'api', adapter: Adapter, env: NodeJS.ProcessEnv): Promise<{ proc: ChildProcess; url: string }> {
-  const proc = spawn(process.execPath, ['-r', path.join(root, 'scripts/ts-register.cjs'), __filename, '--serve', kind, adapter], {
+  const profile = PROFILE_DIR && kind === 'api' ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR, '--cpu-prof-name', `api-${adapter}.cpuprofile`] : [];
+  const proc = spawn(process.execPath, [...profile, '-r', path.join(root, 'scripts/ts-register.cjs'), __filename, '--serve', kind, adapter], {
     cwd: root,
     env,
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -207,7 +211,7 @@ async function main(): Promise<void> {
   await migrate({ databaseUrl, createDatabase: true });
   try {
     const results = {} as Record<Adapter, Record<Target, Figures>>;
-    for (const adapter of ['fastify', 'express'] as Adapter[]) {
+    for (const adapter of ADAPTERS) {
       console.log(`benchmarking ${adapter} (${CONNECTIONS} connections, ${DURATION_S} s per route)...`);
       results[adapter] = await benchAdapter(adapter, env, token);
     }

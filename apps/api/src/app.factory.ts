@@ -3,13 +3,13 @@ import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { LogController } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { type ApiConfig, loadConfig } from '@cutover/config';
 import { AppModule } from './app.module';
 import { withProblemResponses } from './common/errors/problem.openapi';
 import { BODY_LIMIT_BYTES, configureExpress, configureFastify, genRequestId } from './common/http/http-setup';
 import { PinoNestLogger, createLogger } from './common/logging/logger';
+import { ApiLogController, lazyRequestLogger } from './common/logging/request-logger';
 
 export type HttpAdapterKind = 'fastify' | 'express';
 
@@ -60,7 +60,8 @@ export async function createApp(options: CreateAppOptions = {}): Promise<INestAp
       bodyLimit: BODY_LIMIT_BYTES,
       genReqId: genRequestId,
       requestIdHeader: false,
-      logController: new LogController({ requestIdLogLabel: 'requestId' }),
+      logController: new ApiLogController(logger),
+      childLoggerFactory: lazyRequestLogger,
     });
     const nest = await NestFactory.create<NestFastifyApplication>(module, fastify, common);
     configureFastify(nest);

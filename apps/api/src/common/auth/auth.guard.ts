@@ -57,40 +57,86 @@ export class DeniedAttemptAuditor {
   }
 }
 
+interface RouteRule {
+  isPublic: boolean;
+  role: Role | undefined;
+}
+
 /**
  * Global guard for REST and GraphQL: a valid bearer token on everything not marked @Public(), and the role named
  * by @Roles(). Refusals are audited (outcome denied) before the 401/403 is thrown.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
+  private readonly rules = new WeakMap<object, WeakMap<object, RouteRule>>();
+
   constructor(
     private readonly reflector: Reflector,
     private readonly auth: TokenAuthService,
     private readonly denied: DeniedAttemptAuditor,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
-    const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean | undefined>(PUBLIC_KEY, targets)) return true;
+  /**
+   * Synchronous when it can be (a public route, or a token found in the token cache): a guard that answers a
+   * boolean spares Nest's promise chain, and every promise costs more while the request scope (AsyncLocalStorage)
+   * is tracked. A first lookup and every refusal (which is audited before the error) go the async way.
+   */
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
+    const rule = this.ruleOf(context);
+    if (rule.isPublic) return true;
     const req = apiRequestOf(context);
-    const iface = interfaceOf(context);
-    const action = () => this.reflector.get<string | undefined>(ACTION_KEY, context.getHandler()) ?? this.fallbackAction(context, req);
-
     if (!req.cutoverActor) {
-      try {
-        req.cutoverActor = await this.auth.authenticate(req.headers.authorization);
-      } catch (error) {
-        if (error instanceof DomainError) await this.denied.record({ req, iface, action: action(), actor: null, error });
-        throw error;
-      }
+      const actor = this.auth.authenticateCached(req.headers.authorization);
+      if (!actor) return this.authenticateAndCheck(context, req, rule);
+      req.cutoverActor = actor;
     }
-    const required = this.reflector.getAllAndOverride<Role | undefined>(ROLE_KEY, targets);
-    if (required && !roleAllows(req.cutoverActor.role, required)) {
-      const error = new DomainError('FORBIDDEN', `This needs the ${required} role; token "${req.cutoverActor.name}" is ${req.cutoverActor.role}.`, [], { required });
-      await this.denied.record({ req, iface, action: action(), actor: req.cutoverActor, error });
+    return this.checkRole(context, req, req.cutoverActor, rule);
+  }
+
+  private async authenticateAndCheck(context: ExecutionContext, req: ApiRequest, rule: RouteRule): Promise<boolean> {
+    let actor: Actor;
+    try {
+      actor = await this.auth.authenticate(req.headers.authorization);
+    } catch (error) {
+      if (error instanceof DomainError) await this.denied.record({ req, iface: interfaceOf(context), action: this.actionOf(context, req), actor: null, error });
       throw error;
     }
-    return true;
+    req.cutoverActor = actor;
+    return this.checkRole(context, req, actor, rule);
+  }
+
+  private checkRole(context: ExecutionContext, req: ApiRequest, actor: Actor, rule: RouteRule): true | Promise<never> {
+    const required = rule.role;
+    if (!required || roleAllows(actor.role, required)) return true;
+    const error = new DomainError('FORBIDDEN', `This needs the ${required} role; token "${actor.name}" is ${actor.role}.`, [], { required });
+    return this.denied.record({ req, iface: interfaceOf(context), action: this.actionOf(context, req), actor, error }).then(() => {
+      throw error;
+    });
+  }
+
+  /** @Public() and @Roles() of a handler, read once per handler and class instead of on every request. */
+  private ruleOf(context: ExecutionContext): RouteRule {
+    const handler = context.getHandler();
+    const cls = context.getClass();
+    let byHandler = this.rules.get(cls);
+    if (!byHandler) {
+      byHandler = new WeakMap();
+      this.rules.set(cls, byHandler);
+    }
+    let rule = byHandler.get(handler);
+    if (!rule) {
+      const targets = [handler, cls];
+      rule = {
+        isPublic: this.reflector.getAllAndOverride<boolean | undefined>(PUBLIC_KEY, targets) === true,
+        role: this.reflector.getAllAndOverride<Role | undefined>(ROLE_KEY, targets),
+      };
+      byHandler.set(handler, rule);
+    }
+    return rule;
+  }
+
+  private actionOf(context: ExecutionContext, req: ApiRequest): string {
+    return this.reflector.get<string | undefined>(ACTION_KEY, context.getHandler()) ?? this.fallbackAction(context, req);
   }
 
   private fallbackAction(context: ExecutionContext, req: ApiRequest): string {

@@ -44,6 +44,20 @@ export class TokenAuthService {
     return actorOf(token);
   }
 
+  /**
+   * The actor of a valid token this replica looked up within the cache TTL, answered without a promise (the hot
+   * path of every authenticated request); undefined for anything else, which `authenticate()` then decides.
+   */
+  authenticateCached(authorization: string | string[] | undefined, now = Date.now()): Actor | undefined {
+    const header = Array.isArray(authorization) ? authorization[0] : authorization;
+    const secret = header ? bearer.exec(header)?.[1] : undefined;
+    if (!secret) return undefined;
+    const cached = this.cache.get(hashToken(secret));
+    if (!cached || cached.expiresAt <= now || !cached.token || cached.token.revokedAt) return undefined;
+    this.touch(cached.token.id, now);
+    return actorOf(cached.token);
+  }
+
   /** Call after revoking a token so this replica refuses it at once. */
   forget(tokenId: string): void {
     for (const [hash, entry] of this.cache) if (entry.token?.id === tokenId) this.cache.delete(hash);

@@ -1,4 +1,4 @@
-import { type ArgumentMetadata, ValidationPipe, type ValidationError } from '@nestjs/common';
+import { type ArgumentMetadata, type PipeTransform, ValidationPipe, type ValidationError } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { DomainError, type FieldError } from '@cutover/domain';
 
@@ -23,34 +23,48 @@ const isEmptyQuery = (value: unknown): boolean =>
   typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length === 0;
 
 /**
- * Most list calls carry no query string at all; whether `{}` satisfies a query class never changes, so after it
- * passed once the full class-validator run is skipped for it (a hot path: every unparameterised list read).
+ * The global pipe runs on every argument of every route, so the common cases that ValidationPipe would pass through
+ * unchanged answer at once, without a promise: `@Param() x: string`, an untyped `@Body()` (validated by libs/domain),
+ * `@Ctx()` and other custom decorators, and an empty query string for a query class it already passed (whether `{}`
+ * satisfies a class never changes). Everything else goes to ValidationPipe as before.
  */
-class ApiValidationPipe extends ValidationPipe {
+class ApiValidationPipe implements PipeTransform {
   private readonly emptyQueryPasses = new WeakSet<object>();
 
-  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    const metatype = metadata.metatype;
-    const emptyQuery = metadata.type === 'query' && metatype !== undefined && isEmptyQuery(value);
-    if (emptyQuery && this.emptyQueryPasses.has(metatype)) return plainToInstance(metatype, {});
-    const result: unknown = await super.transform(value, metadata);
-    if (emptyQuery) this.emptyQueryPasses.add(metatype);
-    return result;
+  constructor(private readonly inner: ValidationPipe) {}
+
+  transform(value: unknown, metadata: ArgumentMetadata): unknown {
+    const { metatype, type } = metadata;
+    // ValidationPipe validates neither custom decorators (validateCustomDecorators is off) nor Object/untyped
+    // arguments, and converts nothing for them.
+    if (type === 'custom' || metatype === undefined || metatype === Object) return value;
+    // It would answer String(value): the same string.
+    if (metatype === String && typeof value === 'string') return value;
+    if (type === 'query' && isEmptyQuery(value)) {
+      if (this.emptyQueryPasses.has(metatype)) return plainToInstance(metatype, {});
+      return this.inner.transform(value, metadata).then((result: unknown) => {
+        this.emptyQueryPasses.add(metatype);
+        return result;
+      });
+    }
+    return this.inner.transform(value, metadata);
   }
 }
 
 /**
- * The one ValidationPipe of the api (REST bodies, queries and params, and GraphQL args): unknown properties are
+ * The one validation pipe of the api (REST bodies, queries and params, and GraphQL args): unknown properties are
  * refused, query strings are converted to the declared types, and every failure is a DomainError VALIDATION_FAILED
  * (422) so both transports render it the same way.
  */
-export function createValidationPipe(): ValidationPipe {
-  return new ApiValidationPipe({
-    whitelist: true,
-    forbidNonWhitelisted: true,
-    transform: true,
-    transformOptions: { enableImplicitConversion: false },
-    validationError: { target: false, value: false },
-    exceptionFactory: (errors) => DomainError.validation(flattenValidationErrors(errors)),
-  });
+export function createValidationPipe(): PipeTransform {
+  return new ApiValidationPipe(
+    new ValidationPipe({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      transformOptions: { enableImplicitConversion: false },
+      validationError: { target: false, value: false },
+      exceptionFactory: (errors) => DomainError.validation(flattenValidationErrors(errors)),
+    }),
+  );
 }

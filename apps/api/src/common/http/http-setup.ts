@@ -34,7 +34,8 @@ export function genRequestId(req: IncomingMessage): string {
 export function configureFastify(app: NestFastifyApplication): void {
   const fastify = app.getHttpAdapter().getInstance();
   fastify.removeContentTypeParser(['text/plain']);
-  fastify.setReplySerializer((payload) => serializeOnce(payload));
+  // Typed as returning a string, but Fastify sends a Buffer as it is (and takes its length for Content-Length).
+  fastify.setReplySerializer((payload) => serializeOnce(payload) as string);
   // application/merge-patch+json and friends parse like JSON.
   fastify.addContentTypeParser(/^application\/[\w.-]+\+json$/i, { parseAs: 'string', bodyLimit: BODY_LIMIT_BYTES }, fastify.getDefaultJsonParser('error', 'error'));
   fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
@@ -64,7 +65,7 @@ export function configureExpress(app: NestExpressApplication, logger: Logger): v
   app.useBodyParser('json', { limit: BODY_LIMIT_BYTES, type: ['application/json', 'application/*+json'] });
   // Nest answers objects through res.json: same serialise-once as Fastify's reply serializer.
   const response = (app.getHttpAdapter().getInstance() as { response: { json: (body: unknown) => unknown } }).response;
-  response.json = function json(this: { get: (h: string) => unknown; set: (h: string, v: string) => void; send: (b: string) => unknown }, body: unknown) {
+  response.json = function json(this: { get: (h: string) => unknown; set: (h: string, v: string) => void; send: (b: string | Buffer) => unknown }, body: unknown) {
     if (!this.get('content-type')) this.set('content-type', 'application/json; charset=utf-8');
     return this.send(serializeOnce(body));
   };
