@@ -1,14 +1,16 @@
-// `npm run bench:rollouts`: 200 canary rollouts (3 weight steps, no pauses) and 200 blue/green ones at once, on the
-// simulator with pods ready at once, one worker process. Prints wall time, control-plane overhead per step (from
-// the simulator's Deployment becoming ready to Cutover's next write, p50/p99), Kubernetes requests per rollout,
-// database statements per step, worker CPU seconds and peak RSS, and the time from a rollback command to the active
-// Service selecting the old colour inside the warm window. Appends to BENCHMARKS.md; ends with one JSON line.
-// BENCH_ROLLOUTS=20,200 (the default) runs waves one after the other in the same run: 20 canary + 20 blue/green at
-// once, then 200 + 200 (each wave deploys the next release of its apps); BENCH_CANARY / BENCH_BLUEGREEN instead give
-// one wave of those counts. The worker runs with KUBE_QPS / KUBE_BURST = BENCH_KUBE_QPS / BENCH_KUBE_BURST (default
-// 1000 / 1000: the simulator is a local process; the production default is 50 / 100), WORKER_CONCURRENCY =
-// BENCH_CONCURRENCY (64) and DATABASE_POOL_SIZE = BENCH_POOL (32). Each wave also prints where the worker's time went
-// (summed per tick stage, and the time requests waited for the rate limit). BENCH_NO_RECORD=1 leaves BENCHMARKS.md alone.
+// `npm run bench:rollouts`: canary rollouts (3 weight steps, no pauses) and blue/green ones at once, on the simulator
+// with pods ready at once, one worker process. Prints wall time, control-plane overhead per step (from the
+// simulator's Deployment becoming ready to Cutover's next write, p50/p99), Kubernetes requests per rollout, database
+// statements per step, worker CPU seconds and peak RSS, where the worker's time went (summed per tick stage, and the
+// time requests waited for the rate limit), and the time from a rollback command to the active Service selecting the
+// old colour inside the warm window. Appends to BENCHMARKS.md; ends with one JSON line.
+// BENCH_ROLLOUTS=1,20,200 (the default) runs waves one after the other in the same run: 1 canary + 1 blue/green,
+// then 20 + 20 at once, then 200 + 200 (each wave deploys the next release of its apps); BENCH_CANARY /
+// BENCH_BLUEGREEN instead give one wave of those counts. The worker runs with KUBE_QPS / KUBE_BURST =
+// BENCH_KUBE_QPS / BENCH_KUBE_BURST (default 1000 / 1000: the simulator is a local process; the production default
+// is 50 / 100), WORKER_CONCURRENCY = BENCH_CONCURRENCY (64) and DATABASE_POOL_SIZE = BENCH_POOL (32).
+// BENCH_PROFILE=<file> writes a CPU profile of the worker (the last wave); BENCH_SQL=1 tallies its SQL statements;
+// BENCH_NO_RECORD=1 leaves BENCHMARKS.md alone.
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
@@ -24,10 +26,7 @@ const WAVES: Wave[] = process.env.BENCH_ROLLOUTS
   ? process.env.BENCH_ROLLOUTS.split(',').map((n) => ({ canary: Number(n), blueGreen: Number(n) }))
   : process.env.BENCH_CANARY || process.env.BENCH_BLUEGREEN
     ? [{ canary: Number(process.env.BENCH_CANARY ?? 200), blueGreen: Number(process.env.BENCH_BLUEGREEN ?? 200) }]
-    : [
-        { canary: 20, blueGreen: 20 },
-        { canary: 200, blueGreen: 200 },
-      ];
+    : [1, 20, 200].map((n) => ({ canary: n, blueGreen: n }));
 const CANARY = Math.max(...WAVES.map((w) => w.canary));
 const BLUEGREEN = Math.max(...WAVES.map((w) => w.blueGreen));
 const KUBE_QPS = process.env.BENCH_KUBE_QPS ?? '1000';
