@@ -92,6 +92,31 @@ describe('worker: BlueGreen and Canary through the simulator', () => {
     expect(promote).toMatchObject({ status: 'applied' });
   });
 
+  it('BlueGreen refuses, before creating anything, when a second full colour does not fit the nodes', async () => {
+    // 4 simulated nodes of 4 CPU: four 3-CPU pods fit once (one a node), a second colour of four does not.
+    const strategy = { type: 'BlueGreen', scaleDownDelaySeconds: 1 };
+    const big = (version: string) => {
+      const spec = releaseSpec(`example/bgfit:${version}`);
+      spec.podSpec.containers[0]!.resources = { requests: { cpu: '3' } };
+      return spec;
+    };
+    const s = await seedApp(stack, 'bgfit', { replicas: 4, strategy });
+    await seedRelease(stack, s, '1.0.0', big('1.0.0'));
+    await seedRelease(stack, s, '2.0.0', big('2.0.0'));
+    const podRequests = { cpuMillis: 3000, memoryBytes: 0 };
+    await waitPhase(stack, await deploy(stack, s, '1.0.0', strategy, null, { podRequests }), ['Succeeded']);
+    const active = simGet(stack, 'services', s.namespace, 'bgfit')!.spec.selector[ROLE] as 'blue' | 'green';
+    const other = active === 'blue' ? 'green' : 'blue';
+
+    const id = await deploy(stack, s, '2.0.0', strategy, '1.0.0', { podRequests });
+    const failed = await waitPhase(stack, id, ['Failed']);
+    expect(failed.failure?.reason).toMatch(/a second full colour needs .*cluster has .* free/);
+    // Nothing changed: no second colour, the active Service and the old colour untouched.
+    expect(simGet(stack, 'deployments', s.namespace, `bgfit-${other}`)?.spec.replicas ?? 0).toBe(0);
+    expect(simGet(stack, 'services', s.namespace, 'bgfit')!.spec.selector[ROLE]).toBe(active);
+    expect(simGet(stack, 'deployments', s.namespace, `bgfit-${active}`)!.status.availableReplicas).toBe(4);
+  });
+
   it('Canary by replicas: ceil(N·w/100) canary pods beside a full stable, pauses, promote, finish', async () => {
     const strategy = { type: 'Canary', steps: [{ setWeight: 25 }, { pause: {} }, { setWeight: 50 }, { pause: { duration: 0.5 } }, { setWeight: 100 }] };
     const s = await serving('cr', 4, strategy);

@@ -119,7 +119,14 @@ export async function seedRelease(stack: Stack, s: Seeded, version: string, spec
 }
 
 /** Creates a deployment the way the api does (Pending, active, initial machine state) and wakes the worker. */
-export async function deploy(stack: Stack, s: Seeded, version: string, strategy: unknown, previous: string | null): Promise<string> {
+export async function deploy(
+  stack: Stack,
+  s: Seeded,
+  version: string,
+  strategy: unknown,
+  previous: string | null,
+  extra: { podRequests?: DeploymentContext['podRequests'] } = {},
+): Promise<string> {
   const release = await stack.prisma.release.findUniqueOrThrow({ where: { applicationId_version: { applicationId: s.appId, version } } });
   const prev = previous ? await stack.prisma.release.findUniqueOrThrow({ where: { applicationId_version: { applicationId: s.appId, version: previous } } }) : null;
   const parsed = parseStrategyDocument(strategy);
@@ -134,7 +141,7 @@ export async function deploy(stack: Stack, s: Seeded, version: string, strategy:
     replicas: s.replicas,
     strategy: parsed.value,
     preDeployHooks: spec.hooks.preDeploy.map((h) => h.name),
-    podRequests: null,
+    podRequests: extra.podRequests ?? null,
   };
   const id = randomUUID();
   await stack.prisma.deployment.create({

@@ -96,6 +96,16 @@ export class KubeGateway {
     return read.value;
   }
 
+  /**
+   * Our own writes change what is free: the next fit check must not reuse a read taken before them (a blue/green
+   * started right after another rollout scaled up would otherwise be admitted on stale numbers). Reads in flight
+   * stay shared, so rollouts that start together still share one list.
+   */
+  private forgetCapacity(): void {
+    const last = this.capacityRead;
+    if (last && last.expiresAt !== Number.POSITIVE_INFINITY) this.capacityRead = null;
+  }
+
   async ensureNamespace(namespace: string, meter?: RequestMeter): Promise<void> {
     if (this.namespaces.has(namespace)) return;
     const existing = await this.client.get('v1', 'Namespace', undefined, namespace, meter);
@@ -113,8 +123,10 @@ export class KubeGateway {
   async apply(target: AppTarget, effect: Effect, ctx: EffectContext): Promise<void> {
     switch (effect.kind) {
       case 'ensureWorkload':
+        this.forgetCapacity();
         return this.ensureWorkload(target, effect, ctx);
       case 'scaleWorkload':
+        this.forgetCapacity();
         return this.scaleWorkload(target, effect, ctx);
       case 'ensureService':
         return this.ensureService(target, effect, ctx);
