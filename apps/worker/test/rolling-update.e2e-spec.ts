@@ -20,7 +20,8 @@ describe('worker: RollingUpdate and Recreate through the simulator', () => {
     const strategy = { type: 'RollingUpdate', maxSurge: 1, maxUnavailable: 0, progressDeadlineSeconds: 60 };
     const s = await seedApp(stack, 'roll', { replicas: 3, strategy });
     await seedRelease(stack, s, '1.0.0', releaseSpec('example/roll:1.0.0'));
-    await seedRelease(stack, s, '1.1.0', releaseSpec('example/roll:1.1.0'));
+    // A valid release version that is not a valid label value: the label gets a DNS-safe form, the annotation the version.
+    await seedRelease(stack, s, '1.1.0+build.7', releaseSpec('example/roll:1.1.0'));
 
     const first = await deploy(stack, s, '1.0.0', strategy, null);
     await waitPhase(stack, first, ['Succeeded']);
@@ -31,9 +32,11 @@ describe('worker: RollingUpdate and Recreate through the simulator', () => {
     const svc = simGet(stack, 'services', s.namespace, 'roll')!;
     expect(svc.spec.selector).toEqual({ 'app.kubernetes.io/name': 'roll', 'cutover.dev/environment': 'prod' });
 
-    const second = await deploy(stack, s, '1.1.0', strategy, '1.0.0');
+    const second = await deploy(stack, s, '1.1.0+build.7', strategy, '1.0.0');
     await waitPhase(stack, second, ['Succeeded']);
     const d2 = simGet(stack, 'deployments', s.namespace, 'roll')!;
+    expect(d2.metadata.annotations['cutover.dev/release']).toBe('1.1.0+build.7');
+    expect(d2.metadata.labels['cutover.dev/release']).toMatch(/^1\.1\.0_build\.7-[a-z0-9]+$/);
     expect(d2.spec.template.spec.containers[0].image).toBe('example/roll:1.1.0');
     expect(d2.spec.strategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } });
     expect(d2.status.updatedReplicas).toBe(3);

@@ -13,6 +13,12 @@ export const LABELS = {
 
 export const ANNOTATION_ATTEMPT = 'cutover.dev/attempt';
 
+/**
+ * The release version, verbatim, on workloads and pod templates. The `cutover.dev/release` label holds
+ * releaseLabelValue(version) instead: a valid version such as `1.2.0+build.7` is not a valid label value.
+ */
+export const ANNOTATION_RELEASE = 'cutover.dev/release';
+
 export type WorkloadRole = 'primary' | 'blue' | 'green' | 'stable' | 'canary' | 'hook';
 
 export const names = {

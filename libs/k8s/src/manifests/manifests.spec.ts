@@ -43,7 +43,9 @@ describe('deploymentManifest', () => {
     });
     const template = d.spec!.template as { metadata: KubeObject['metadata']; spec: Record<string, unknown> };
     expect(template.metadata.labels).toEqual({ team: 'web', ...labels });
-    expect(template.metadata.annotations).toEqual({ 'prometheus.io/scrape': 'true' });
+    // The release's own annotations, plus the verbatim version (the label may only hold a DNS-safe form of it).
+    expect(template.metadata.annotations).toEqual({ 'prometheus.io/scrape': 'true', 'cutover.dev/release': '2.0.0' });
+    expect(d.metadata.annotations).toMatchObject({ 'cutover.dev/release': '2.0.0' });
     expect(template.spec).toMatchObject({ containers: spec.podSpec.containers, initContainers: spec.podSpec.initContainers, volumes: spec.podSpec.volumes, terminationGracePeriodSeconds: 30 });
   });
 

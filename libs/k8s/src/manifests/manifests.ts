@@ -4,8 +4,10 @@
 import { createHash } from 'node:crypto';
 import {
   ANNOTATION_ATTEMPT,
+  ANNOTATION_RELEASE,
   canonicalJson,
   LABELS,
+  releaseLabelValue,
   type EnsureHookJobEffect,
   type EnsureServiceEffect,
   type EnsureWorkloadEffect,
@@ -22,7 +24,7 @@ export function ownedLabels(target: AppTarget, release: string, role: string): R
     [LABELS.name]: target.app,
     [LABELS.managedBy]: 'cutover',
     [LABELS.environment]: target.environment,
-    [LABELS.release]: release,
+    [LABELS.release]: releaseLabelValue(release),
     [LABELS.role]: role,
   };
 }
@@ -71,7 +73,7 @@ export function deploymentManifest(target: AppTarget, e: EnsureWorkloadEffect, r
     revisionHistoryLimit: 3,
     selector: { matchLabels: selector },
     template: {
-      metadata: { labels: { ...release.spec.podLabels, ...labels }, ...(Object.keys(release.spec.podAnnotations).length > 0 ? { annotations: release.spec.podAnnotations } : {}) },
+      metadata: { labels: { ...release.spec.podLabels, ...labels }, annotations: { ...release.spec.podAnnotations, [ANNOTATION_RELEASE]: e.release } },
       spec: podSpecJson(release.spec.podSpec),
     },
     ...(e.updateStrategy ? updateStrategyFields(e.updateStrategy) : kept),
@@ -80,7 +82,7 @@ export function deploymentManifest(target: AppTarget, e: EnsureWorkloadEffect, r
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
-    metadata: { name: e.name, namespace: target.namespace, labels, annotations: { [SPEC_HASH_ANNOTATION]: hash } },
+    metadata: { name: e.name, namespace: target.namespace, labels, annotations: { [SPEC_HASH_ANNOTATION]: hash, [ANNOTATION_RELEASE]: e.release } },
     spec,
   };
 }
@@ -111,7 +113,7 @@ export function hookJobManifest(target: AppTarget, e: EnsureHookJobEffect, relea
   return {
     apiVersion: 'batch/v1',
     kind: 'Job',
-    metadata: { name: e.name, namespace: target.namespace, labels, annotations: { [ANNOTATION_ATTEMPT]: String(e.attempt), 'cutover.dev/hook': e.hook } },
+    metadata: { name: e.name, namespace: target.namespace, labels, annotations: { [ANNOTATION_ATTEMPT]: String(e.attempt), 'cutover.dev/hook': e.hook, [ANNOTATION_RELEASE]: e.release } },
     spec: {
       backoffLimit: hook.backoffLimit,
       ...(hook.activeDeadlineSeconds !== undefined ? { activeDeadlineSeconds: hook.activeDeadlineSeconds } : {}),

@@ -1,6 +1,7 @@
 // Kubernetes objects (from the watch cache or a list) → the plain Observation `decide` reads.
 import {
   ANNOTATION_ATTEMPT,
+  ANNOTATION_RELEASE,
   LABELS,
   names,
   type CapacityObservation,
@@ -29,13 +30,18 @@ const arr = (v: unknown): Obj[] => (Array.isArray(v) ? v.map(obj) : []);
 const num = (v: unknown): number => (typeof v === 'number' ? v : 0);
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
+/** The verbatim version (annotation); the label is a DNS-safe form of it (objects written before the annotation existed). */
+function releaseOf(o: KubeObject): string | null {
+  return o.metadata.annotations?.[ANNOTATION_RELEASE] ?? o.metadata.labels?.[LABELS.release] ?? null;
+}
+
 export function workloadObservation(d: KubeObject): WorkloadObservation {
   const spec = obj(d.spec);
   const status = obj(d.status);
   return {
     name: d.metadata.name,
     role: d.metadata.labels?.[LABELS.role] ?? null,
-    release: d.metadata.labels?.[LABELS.release] ?? null,
+    release: releaseOf(d),
     generation: d.metadata.generation ?? 0,
     observedGeneration: num(status.observedGeneration),
     specReplicas: typeof spec.replicas === 'number' ? spec.replicas : 1,
@@ -106,7 +112,7 @@ export function podObservation(app: string, p: KubeObject): PodObservation {
     name: p.metadata.name,
     workload: workloadOfRole(app, role),
     role,
-    release: p.metadata.labels?.[LABELS.release] ?? null,
+    release: releaseOf(p),
     phase: phase === 'Running' || phase === 'Succeeded' || phase === 'Failed' || phase === 'Pending' ? phase : 'Unknown',
     ready,
     terminating: p.metadata.deletionTimestamp !== undefined && p.metadata.deletionTimestamp !== null,
