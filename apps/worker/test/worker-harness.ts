@@ -7,7 +7,7 @@ import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
 import { loadConfig, type WorkerConfig } from '@cutover/config';
 import { initialDeploymentState, parseStrategyDocument, type DeploymentContext, type DeploymentState, type ReleaseSpec } from '@cutover/domain';
-import { secretBoxFromEnv, type PrismaClient } from '@cutover/persistence';
+import { clusterCredentialsAad, secretBoxFromEnv, type PrismaClient } from '@cutover/persistence';
 import { DeploymentQueue } from '@cutover/queue';
 import { RESOURCE_KEYS, startKubeSim, type KubeSim } from '@cutover/kube-sim';
 import { createTestPrisma, testRedisUrl, testRunId } from '@cutover/testing';
@@ -38,7 +38,7 @@ export async function startStack(name: string, options: { timeScale?: number } =
       name: `sim-${name}-${clusterId.slice(0, 8)}`,
       server: sim.url,
       authKind: 'kubeconfig',
-      credentials: new Uint8Array(box.sealJson({ kind: 'kubeconfig', kubeconfig: sim.kubeconfig }, `cluster:${clusterId}`)),
+      credentials: new Uint8Array(box.sealJson({ kind: 'kubeconfig', kubeconfig: sim.kubeconfig }, clusterCredentialsAad(clusterId))),
     },
   });
   const env = { ...process.env, TEST_WORKER_CLUSTER: clusterId, CUTOVER_QUEUE_PREFIX: prefix, RECONCILE_INTERVAL_MS: '2000', WORKER_CONCURRENCY: '16', LOG_LEVEL: 'error' };

@@ -1,12 +1,11 @@
 import { CUTOVER_CONFIG, type WorkerConfig } from '@cutover/config';
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { DeploymentTickRepository, SecretBox } from '@cutover/persistence';
+import { clusterCredentialsAad, DeploymentTickRepository, SecretBox } from '@cutover/persistence';
 import { KubeClient, KubeGateway, kubeConfigFromCredentials, type ClusterCredentials } from '@cutover/k8s';
 import { WakeRouter } from '../watches/wake-router.service';
 import { WORKER_OPTIONS, type WorkerOptions } from '../worker.options';
 
 /** Must match how the api seals credentials (ClustersService): the box is bound to its cluster row. */
-const aadFor = (clusterId: string) => `cluster:${clusterId}`;
 
 /** One KubeGateway (client, rate limit, watches) per cluster, opened from the sealed credentials on first use. */
 @Injectable()
@@ -36,7 +35,7 @@ export class ClusterGateways implements OnApplicationShutdown {
   private async open(clusterId: string): Promise<KubeGateway> {
     const row = await this.repo.clusterCredentials(clusterId);
     if (!row) throw new Error(`cluster ${clusterId} does not exist`);
-    const credentials = this.box.openJson<ClusterCredentials>(row.credentials, aadFor(clusterId));
+    const credentials = this.box.openJson<ClusterCredentials>(row.credentials, clusterCredentialsAad(clusterId));
     const client = new KubeClient(kubeConfigFromCredentials(credentials), this.options.rateLimit ?? this.config.kubeRateLimit);
     return new KubeGateway(clusterId, client, (namespace) => ({
       ...this.options.watch,

@@ -4,6 +4,14 @@ import { PrismaService } from '../prisma/prisma.service';
 import type { Tx } from '../transaction/transaction.service';
 
 /** A cluster without its credentials: what everything but the credential check sees. */
+/**
+ * Additional authenticated data for a cluster's sealed credentials: binds the ciphertext to its row, so credentials
+ * copied onto another cluster's row fail to open. The api seals with it, the worker opens with it.
+ */
+export function clusterCredentialsAad(clusterId: string): string {
+  return `cluster:${clusterId}`;
+}
+
 export interface ClusterRecord {
   id: string;
   name: string;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DomainError, type FieldError, type RequestContext } from '@cutover/domain';
 import { type ClusterCredentials, checkCluster, isHttpUrl, parseKubeconfig } from '@cutover/k8s';
-import { AuditRepository, type ClusterRecord, ClusterRepository, SecretBox, TransactionRunner, isUniqueViolation } from '@cutover/persistence';
+import { AuditRepository, clusterCredentialsAad, type ClusterRecord, ClusterRepository, SecretBox, TransactionRunner, isUniqueViolation } from '@cutover/persistence';
 import { auditEntry } from '../../common/audit/audit-entry';
 import { type PageQuery, limitOf } from '../../common/pagination/page-query.dto';
 import { decodeCursor, mapPage, toPage } from '../../common/pagination/pagination';
@@ -76,7 +76,6 @@ export function credentialsFromInput(input: RegisterClusterDto): { credentials: 
   return { credentials, server, labels };
 }
 
-const aadFor = (clusterId: string) => `cluster:${clusterId}`;
 
 @Injectable()
 export class ClustersService {
@@ -97,7 +96,7 @@ export class ClustersService {
           name: input.name,
           server,
           authKind: credentials.kind,
-          credentials: this.box.sealJson(credentials, aadFor(id)),
+          credentials: this.box.sealJson(credentials, clusterCredentialsAad(id)),
           labels,
         });
         // digestInput drops kubeconfig/token/caData values before hashing.
@@ -139,7 +138,7 @@ export class ClustersService {
   async check(ctx: RequestContext, name: string): Promise<ClusterCheckModel> {
     const found = await this.clusters.findSealedCredentials(name);
     if (!found) throw DomainError.notFound('cluster', name);
-    const credentials = this.box.openJson<ClusterCredentials>(found.credentials, aadFor(found.cluster.id));
+    const credentials = this.box.openJson<ClusterCredentials>(found.credentials, clusterCredentialsAad(found.cluster.id));
     const result = await checkCluster(credentials);
     const checkedAt = new Date();
     await this.tx.run(async (tx) => {
