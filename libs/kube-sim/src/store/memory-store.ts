@@ -219,23 +219,28 @@ export class MemoryStore implements ObjectStore {
   }
 
   mutate(resource: ResourceKey, namespace: string | undefined, name: string, fn: (obj: KubeObject) => void): KubeObject | undefined {
-    const cur = this.get(resource, namespace, name);
-    if (!cur) return undefined;
-    fn(cur);
-    cur.metadata.resourceVersion = undefined;
-    cur.metadata.name = name;
-    cur.metadata.namespace = namespace;
-    return this.update(resource, cur);
+    return this.readModifyWrite(resource, namespace, name, fn, (obj) => this.update(resource, obj));
   }
 
   mutateStatus(resource: ResourceKey, namespace: string | undefined, name: string, fn: (obj: KubeObject) => void): KubeObject | undefined {
+    return this.readModifyWrite(resource, namespace, name, fn, (obj) => this.updateStatus(resource, obj));
+  }
+
+  /** The store is single-threaded, so a read-modify-write never conflicts: drop the resourceVersion precondition. */
+  private readModifyWrite(
+    resource: ResourceKey,
+    namespace: string | undefined,
+    name: string,
+    fn: (obj: KubeObject) => void,
+    write: (obj: KubeObject) => KubeObject,
+  ): KubeObject | undefined {
     const cur = this.get(resource, namespace, name);
     if (!cur) return undefined;
     fn(cur);
     cur.metadata.resourceVersion = undefined;
     cur.metadata.name = name;
     cur.metadata.namespace = namespace;
-    return this.updateStatus(resource, cur);
+    return write(cur);
   }
 
   delete(resource: ResourceKey, namespace: string | undefined, name: string, opts: DeleteOptions = {}): KubeObject | undefined {
