@@ -30,3 +30,4 @@ export * from './repositories/cluster.repository';
 export * from './repositories/deployment.repository';
 export * from './repositories/idempotency.repository';
 export * from './repositories/deployment-tick.repository';
+export * from './repositories/deployment-event.repository';

@@ -12,7 +12,8 @@ afterAll(() => prisma.$disconnect());
 const run = randomBytes(4).toString('hex');
 const at = (iso: string) => new Date(iso);
 /** Fields the database or client fills: ids, sequences, timestamps. */
-const AUTO = new Set(['id', 'seq', 'createdAt', 'updatedAt']);
+// Filled by the database: keys, timestamps, and the event feed's commit-ordered position (its column default).
+const AUTO = new Set(['id', 'seq', 'position', 'createdAt', 'updatedAt']);
 const written = new Map<string, Set<string>>();
 
 /** Records which fields a test wrote, so the last test can prove every scalar field of every model was. */
@@ -143,11 +144,12 @@ describe('every model round-trips through the generated client', () => {
     ).rejects.toSatisfy(isUniqueViolation);
 
     const event = (n: number) =>
-      prisma.deploymentEvent.create({ data: cover('DeploymentEvent', { deploymentId: second.id, type: 'step', message: `m${n}`, data: { n }, actor: 'worker' }) });
+      prisma.deploymentEvent.create({ data: cover('DeploymentEvent', { deploymentId: second.id, type: 'step', message: `m${n}`, data: { n }, actor: 'worker', snapshot: { phase: 'Progressing' } }) });
     const e1 = await event(1);
     const e2 = await event(2);
     expect(typeof e1.seq).toBe('bigint');
     expect(e2.seq).toBeGreaterThan(e1.seq);
+    expect(e2.position).toBeGreaterThan(e1.position);
     expect((await prisma.deploymentEvent.findMany({ where: { deploymentId: second.id, seq: { gt: e1.seq } } })).map((e) => e.message)).toEqual(['m2']);
 
     const command = await prisma.deploymentCommand.create({

@@ -83,6 +83,8 @@ const scalarFields = (model: SchemaModel) => model.fields.filter((field) => fiel
 function expectedDefault(field: SchemaField): string | null | RegExp {
   if (field.default === undefined || field.default === 'uuid()') return null;
   if (field.default === 'now()') return 'CURRENT_TIMESTAMP';
+  const generated = /^dbgenerated\("(.*)"\)$/.exec(field.default);
+  if (generated) return generated[1]!;
   if (field.default === 'autoincrement()') return new RegExp(`^nextval\\('"\\w+_${field.name}_seq"'::regclass\\)$`);
   const literal = /^"(.*)"$/.exec(field.default);
   if (literal) return `'${literal[1]}'::${field.type === 'Json' ? 'jsonb' : 'text'}`;

@@ -69,7 +69,7 @@ function parseField(model: string, line: string): SchemaField {
     updatedAt: /@updatedAt\b/.test(rest),
     uuid: /@db\.Uuid\b/.test(rest),
   };
-  const def = /@default\(((?:[^()]|\([^()]*\))*)\)/.exec(rest);
+  const def = DEFAULT.exec(rest);
   if (def) field.default = def[1]!.trim();
   const relation = /@relation\(([^)]*)\)/.exec(rest);
   if (relation) {
@@ -79,10 +79,13 @@ function parseField(model: string, line: string): SchemaField {
     const onDelete = /onDelete:\s*(\w+)/.exec(args);
     if (fields && references) field.relation = { fields: splitList(fields[1]!), references: splitList(references[1]!), onDelete: onDelete?.[1] };
   }
-  const known = rest.replace(/@(id|unique|updatedAt|db\.Uuid)\b/g, '').replace(/@default\(((?:[^()]|\([^()]*\))*)\)/, '').replace(/@relation\([^)]*\)/, '').trim();
+  const known = rest.replace(/@(id|unique|updatedAt|db\.Uuid)\b/g, '').replace(DEFAULT, '').replace(/@relation\([^)]*\)/, '').trim();
   if (known) throw new Error(`readPrismaSchema: unsupported attribute on ${model}.${name}: ${known}`);
   return field;
 }
+
+// @default(x), one level of parentheses inside (`now()`), or dbgenerated("a SQL expression()").
+const DEFAULT = /@default\((dbgenerated\("[^"]*"\)|(?:[^()]|\([^()]*\))*)\)/;
 
 function splitList(text: string): string[] {
   return text

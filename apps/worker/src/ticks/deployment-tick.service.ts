@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { canonicalJson, decide, isTerminal, type Decision, type DeploymentState, type Observation } from '@cutover/domain';
 import { newMeter, type AppTarget } from '@cutover/k8s';
 import { DeploymentTickRepository, type TickInput } from '@cutover/persistence';
-import { DeploymentQueue, publishDeploymentEvents } from '@cutover/queue';
+import { DeploymentQueue, publishEventsCommitted } from '@cutover/queue';
 import { ClusterGateways } from '../clusters/cluster-gateways.service';
 import { CheckRunner } from '../checks/check-runner.service';
 import { EffectsRunner } from '../effects/effects-runner.service';
@@ -93,13 +93,18 @@ export class DeploymentTickService {
     const result = await this.timings.time('commit', () => this.repo.commit(input.id, input.version, decision, new Date(), isTerminal(input.state.phase)));
     if (!result.committed) return { status: 'stale' };
     this.statsOf(input.id).commits += 1;
+    if (result.events.length > 0) {
+      // Right after the commit, before the effects (which may take a while). A nudge, not the events: api replicas
+      // read them from Postgres in commit order (docs/adr/0007).
+      const position = result.events[result.events.length - 1]!.position;
+      await this.timings.time('publish', () =>
+        publishEventsCommitted(this.queue.redis, this.queue.queuePrefix, { deploymentIds: [input.id], position }).catch((error: unknown) =>
+          this.logger.warn(`publishing the events of ${input.id} failed: ${String(error)}`),
+        ),
+      );
+    }
     const alreadyTrue = await this.timings.time('effects', () => this.effects.run(scope, result.effects));
     if (isTerminal(decision.state.phase)) this.router.unregister(active);
-    await this.timings.time('publish', () =>
-      publishDeploymentEvents(this.queue.redis, this.queue.queuePrefix, input.id, result.events).catch((error: unknown) =>
-        this.logger.warn(`publishing events of ${input.id} failed: ${String(error)}`),
-      ),
-    );
     // An effect that was already true sent no request, so no watch event will follow it, yet the machine may wait
     // on it: look again right away. Otherwise the watch events of our writes (or the machine's timer) wake us.
     const wakeAt = isTerminal(decision.state.phase) ? null : alreadyTrue > 0 ? Date.now() : decision.wakeAt;

@@ -9,6 +9,7 @@ import type { Prisma, PrismaClient } from '../generated/prisma/client';
 import { AuditRepository } from '../audit/audit.repository';
 import { PrismaService } from '../prisma/prisma.service';
 import { runTransaction } from '../transaction/transaction.service';
+import { insertDeploymentEvents } from './deployment-event.repository';
 
 export interface TickTarget {
   clusterId: string;
@@ -51,6 +52,8 @@ export interface ActiveDeployment {
 
 export interface CommittedEvent {
   seq: string;
+  /** Commit-ordered feed position (DeploymentEventRepository). */
+  position: string;
   type: string;
   message: string;
   actor: string | null;
@@ -80,13 +83,14 @@ WITH upd AS (
     "activeKey" = CASE WHEN $7::boolean THEN NULL WHEN $8::boolean AND "activeKey" IS NULL THEN "environmentId" ELSE "activeKey" END,
     "updatedAt" = $9::timestamptz AT TIME ZONE 'UTC'
   WHERE "id" = $1::uuid AND "version" = $2::int
-  RETURNING "id", "version"
+  RETURNING "id", "version", "phase", "state"
 ), ev AS (
-  INSERT INTO "DeploymentEvent" ("deploymentId", "type", "message", "data", "actor", "createdAt")
-  SELECT upd."id", e."type", e."message", coalesce(e."data", '{}'::jsonb), e."actor", $9::timestamptz AT TIME ZONE 'UTC'
+  INSERT INTO "DeploymentEvent" ("deploymentId", "type", "message", "data", "actor", "snapshot", "createdAt")
+  SELECT upd."id", e."type", e."message", coalesce(e."data", '{}'::jsonb), e."actor", "cutover_event_snapshot"(upd."phase", upd."state"),
+    $9::timestamptz AT TIME ZONE 'UTC'
   FROM upd, jsonb_to_recordset($10::jsonb) AS e("ordinal" int, "type" text, "message" text, "data" jsonb, "actor" text)
   ORDER BY e."ordinal"
-  RETURNING "seq"
+  RETURNING "seq", "position"
 ), ef AS (
   INSERT INTO "DeploymentEffect" ("id", "deploymentId", "tick", "ordinal", "kind", "payload", "status", "createdAt")
   SELECT x."id"::uuid, upd."id", upd."version", x."ordinal", x."kind", x."payload", 'pending', $9::timestamptz AT TIME ZONE 'UTC'
@@ -99,6 +103,7 @@ WITH upd AS (
   RETURNING c."id"
 )
 SELECT (SELECT count(*) FROM upd)::int AS "updated", (SELECT coalesce(string_agg("seq"::text, ',' ORDER BY "seq"), '') FROM ev) AS "seqs",
+  (SELECT coalesce(string_agg("position"::text, ',' ORDER BY "seq"), '') FROM ev) AS "positions",
   (SELECT count(*) FROM ef)::int AS "effects", (SELECT count(*) FROM cmd)::int AS "commands"`;
 
 function toCommand(row: { id: string; type: string; payload: Prisma.JsonValue; actor: string; reason: string | null }): Command {
@@ -185,7 +190,7 @@ export class DeploymentTickRepository {
     const state = decision.state;
     const terminal = isTerminal(state.phase);
     const effects: PendingEffect[] = decision.effects.map((effect, ordinal) => ({ id: randomUUID(), tick: version + 1, ordinal, effect }));
-    const rows = await this.prisma.$queryRawUnsafe<Array<{ updated: number; seqs: string }>>(
+    const rows = await this.prisma.$queryRawUnsafe<Array<{ updated: number; seqs: string; positions: string }>>(
       COMMIT_SQL,
       deploymentId,
       version,
@@ -203,11 +208,12 @@ export class DeploymentTickRepository {
     const row = rows[0];
     if (!row || Number(row.updated) === 0) return { committed: false };
     const seqs = row.seqs ? row.seqs.split(',') : [];
+    const positions = row.positions ? row.positions.split(',') : [];
     return {
       committed: true,
       version: version + 1,
       effects,
-      events: decision.events.map((e, i) => ({ seq: seqs[i]!, type: e.type, message: e.message, actor: e.actor, at: now.toISOString() })),
+      events: decision.events.map((e, i) => ({ seq: seqs[i]!, position: positions[i]!, type: e.type, message: e.message, actor: e.actor, at: now.toISOString() })),
     };
   }
 
@@ -234,12 +240,12 @@ export class DeploymentTickRepository {
         // A retried deployment becomes the environment's active one again.
         await tx.$executeRaw`UPDATE "Deployment" SET "activeKey" = "environmentId" WHERE "id" = ${deploymentId}::uuid AND "activeKey" IS NULL`;
       }
-      const events = decision.events.length
-        ? await tx.deploymentEvent.createManyAndReturn({
-            data: decision.events.map((e) => ({ deploymentId, type: e.type, message: e.message, data: e.data as Prisma.InputJsonValue, actor: e.actor, createdAt: now })),
-            select: { seq: true, type: true, message: true, actor: true, createdAt: true },
-          })
-        : [];
+      const inserted = await insertDeploymentEvents(
+        tx,
+        deploymentId,
+        decision.events.map((e) => ({ type: e.type, message: e.message, data: e.data as Prisma.InputJsonValue, actor: e.actor })),
+        now,
+      );
       const effects = decision.effects.length
         ? await tx.deploymentEffect.createManyAndReturn({
             data: decision.effects.map((e, ordinal) => ({ deploymentId, tick: next, ordinal, kind: e.kind, payload: e as unknown as Prisma.InputJsonValue })),
@@ -269,7 +275,7 @@ export class DeploymentTickRepository {
         effects: effects
           .sort((a, b) => a.ordinal - b.ordinal)
           .map((e) => ({ id: e.id, tick: e.tick, ordinal: e.ordinal, effect: e.payload as unknown as Effect })),
-        events: events.map((e) => ({ seq: e.seq.toString(), type: e.type, message: e.message, actor: e.actor, at: e.createdAt.toISOString() })),
+        events: decision.events.map((e, i) => ({ ...inserted[i]!, type: e.type, message: e.message, actor: e.actor, at: now.toISOString() })),
       } as const;
     });
   }

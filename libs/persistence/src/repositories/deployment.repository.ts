@@ -3,6 +3,7 @@ import { isTerminal, type DeploymentState, type Phase } from '@cutover/domain';
 import type { Prisma } from '../generated/prisma/client';
 import { PrismaService } from '../prisma/prisma.service';
 import type { Tx } from '../transaction/transaction.service';
+import { insertDeploymentEvents } from './deployment-event.repository';
 
 export interface DeploymentRecord {
   id: string;
@@ -256,7 +257,7 @@ export class DeploymentRepository {
       where: { id },
       include: {
         ...include,
-        events: { orderBy: { seq: 'desc' }, take: DETAIL_EVENT_LIMIT },
+        events: { orderBy: { position: 'desc' }, take: DETAIL_EVENT_LIMIT },
         commands: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] },
       },
     });
@@ -268,10 +269,9 @@ export class DeploymentRepository {
     };
   }
 
+  /** One timeline entry in the caller's transaction (with the deployment's snapshot as the transaction sees it). */
   async appendEvent(tx: Tx, deploymentId: string, event: NewDeploymentEvent): Promise<void> {
-    await tx.deploymentEvent.create({
-      data: { deploymentId, type: event.type, message: event.message, data: event.data ?? {}, actor: event.actor },
-    });
+    await insertDeploymentEvents(tx, deploymentId, [event]);
   }
 
   async insertCommand(tx: Tx, command: NewDeploymentCommand): Promise<DeploymentCommandRecord> {

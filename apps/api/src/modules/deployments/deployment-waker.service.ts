@@ -1,10 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { DeploymentQueue } from '@cutover/queue';
+import { DeploymentQueue, publishEventsCommitted } from '@cutover/queue';
 import { API_LOGGER } from '../../common/logging/logging.module';
 
 /**
- * Wakes the worker for a deployment after its change committed. The worker's reconciler re-enqueues every active
+ * Wakes the worker for a deployment after its change committed, and nudges live-event readers (the change wrote
+ * timeline events: Created, Superseded; docs/adr/0007). The worker's reconciler re-enqueues every active
  * deployment from Postgres, so a failed wake-up only delays it: it is logged, never turned into an error for a
  * change that is already durable.
  */
@@ -20,6 +21,11 @@ export class DeploymentWaker {
       await this.queue.wake(deploymentId);
     } catch (err) {
       this.log.warn({ err, deploymentId }, 'could not wake the worker; the reconciler will pick the deployment up');
+    }
+    try {
+      await publishEventsCommitted(this.queue.redis, this.queue.queuePrefix, { deploymentIds: [deploymentId], position: null });
+    } catch (err) {
+      this.log.warn({ err, deploymentId }, 'could not nudge live-event readers; they catch up on their next read');
     }
   }
 }
