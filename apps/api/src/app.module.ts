@@ -9,6 +9,7 @@ import { AuthModule } from './common/auth/auth.module';
 import { ReadCacheModule } from './common/cache/read-cache.module';
 import { DeniedAttemptAuditor } from './common/auth/auth.guard';
 import { graphqlAuthPlugin } from './common/auth/graphql-auth.plugin';
+import { graphqlContext, graphqlWsOptions } from './common/auth/graphql-ws-auth.plugin';
 import { TokenAuthService } from './common/auth/token-auth.service';
 import { formatGraphqlError, graphqlErrorLogging } from './common/errors/graphql-errors';
 import { ProblemFilter } from './common/errors/problem.filter';
@@ -20,12 +21,13 @@ import { AuditModule } from './modules/audit/audit.module';
 import { DeploymentsModule } from './modules/deployments/deployments.module';
 import { ClustersModule } from './modules/clusters/clusters.module';
 import { EnvironmentsModule } from './modules/environments/environments.module';
+import { EventsModule } from './modules/events/events.module';
 import { ReleasesModule } from './modules/releases/releases.module';
 import { HealthModule } from './modules/health/health.module';
 import { TokensModule } from './modules/tokens/tokens.module';
 
 /** Resource modules: add yours here (one line). */
-const resourceModules = [HealthModule, TokensModule, AuditModule, ClustersModule, AppsModule, EnvironmentsModule, ReleasesModule, DeploymentsModule];
+const resourceModules = [HealthModule, TokensModule, AuditModule, ClustersModule, AppsModule, EnvironmentsModule, ReleasesModule, DeploymentsModule, EventsModule];
 
 export interface AppModuleOptions {
   config: ApiConfig;
@@ -60,6 +62,9 @@ export class AppModule {
             autoTransformHttpErrors: false,
             formatError: formatGraphqlError,
             plugins: [graphqlAuthPlugin(auth, denied), graphqlErrorLogging(log)],
+            // Subscriptions (docs/events.md): graphql-ws on the same path, the token in connection_init.
+            subscriptions: { 'graphql-ws': graphqlWsOptions(auth, denied) },
+            context: graphqlContext,
           }),
         }),
         ...resourceModules,

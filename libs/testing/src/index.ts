@@ -2,3 +2,4 @@
 export * from './test-database';
 export * from './test-prisma';
 export * from './prisma-schema';
+export * from './sse-client';

@@ -4,6 +4,7 @@ import type { Role } from '@cutover/domain';
 export const PUBLIC_KEY = 'cutover:public';
 export const ROLE_KEY = 'cutover:role';
 export const ACTION_KEY = 'cutover:action';
+export const TICKET_KEY = 'cutover:stream-ticket';
 
 /** No token needed (health probes, API docs). Everything else needs `Authorization: Bearer <token>`. */
 export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC_KEY, true);
@@ -17,3 +18,9 @@ export const Roles = (role: Role): MethodDecorator & ClassDecorator => SetMetada
 
 /** The audit action name used when the guard refuses the call (`cluster.register`); else `<METHOD> <route>`. */
 export const AuditAction = (action: string): MethodDecorator => SetMetadata(ACTION_KEY, action);
+
+/**
+ * Besides the bearer token, a stream ticket in `?ticket=` authenticates (event streams only: an EventSource cannot
+ * send headers). See StreamTicketService.
+ */
+export const AcceptsStreamTicket = (): MethodDecorator => SetMetadata(TICKET_KEY, true);

@@ -5,8 +5,9 @@ import { type Actor, DomainError, type Role } from '@cutover/domain';
 import { AuditRepository } from '@cutover/persistence';
 import { apiRequestOf, interfaceOf } from '../context/ctx.decorator';
 import { type ApiRequest, routeOf } from '../http/http-request.types';
-import { ACTION_KEY, PUBLIC_KEY, ROLE_KEY } from './auth.decorators';
+import { ACTION_KEY, PUBLIC_KEY, ROLE_KEY, TICKET_KEY } from './auth.decorators';
 import { roleAllows } from './roles';
+import { StreamTicketService } from './stream-ticket.service';
 import { TokenAuthService } from './token-auth.service';
 
 /** What a refused attempt is recorded as. */
@@ -57,9 +58,18 @@ export class DeniedAttemptAuditor {
   }
 }
 
+/** `?ticket=` of a stream request (the first, when repeated). */
+function ticketOf(req: ApiRequest): string | undefined {
+  const query = (req as ApiRequest & { query?: Record<string, unknown> }).query;
+  const value = query?.ticket;
+  const first = Array.isArray(value) ? value[0] : value;
+  return typeof first === 'string' ? first : undefined;
+}
+
 interface RouteRule {
   isPublic: boolean;
   role: Role | undefined;
+  acceptsTicket: boolean;
 }
 
 /**
@@ -74,6 +84,7 @@ export class AuthGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly auth: TokenAuthService,
     private readonly denied: DeniedAttemptAuditor,
+    private readonly tickets: StreamTicketService,
   ) {}
 
   /**
@@ -96,7 +107,8 @@ export class AuthGuard implements CanActivate {
   private async authenticateAndCheck(context: ExecutionContext, req: ApiRequest, rule: RouteRule): Promise<boolean> {
     let actor: Actor;
     try {
-      actor = await this.auth.authenticate(req.headers.authorization);
+      const ticket = rule.acceptsTicket && !req.headers.authorization ? ticketOf(req) : undefined;
+      actor = ticket !== undefined ? await this.tickets.redeem(ticket) : await this.auth.authenticate(req.headers.authorization);
     } catch (error) {
       if (error instanceof DomainError) await this.denied.record({ req, iface: interfaceOf(context), action: this.actionOf(context, req), actor: null, error });
       throw error;
@@ -129,6 +141,7 @@ export class AuthGuard implements CanActivate {
       rule = {
         isPublic: this.reflector.getAllAndOverride<boolean | undefined>(PUBLIC_KEY, targets) === true,
         role: this.reflector.getAllAndOverride<Role | undefined>(ROLE_KEY, targets),
+        acceptsTicket: this.reflector.get<boolean | undefined>(TICKET_KEY, handler) === true,
       };
       byHandler.set(handler, rule);
     }

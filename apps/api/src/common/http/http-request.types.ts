@@ -34,3 +34,8 @@ export function routeOf(req: ApiRequest): string {
   const path = template ?? req.url.split('?')[0];
   return `${req.method} ${path}`;
 }
+
+/** A URL fit for a log line: a stream ticket (`?ticket=`) is a credential while it is unused, so it is never logged. */
+export function loggableUrl(url: string): string {
+  return url.includes('ticket=') ? url.replace(/([?&]ticket=)[^&#]*/g, '$1[redacted]') : url;
+}

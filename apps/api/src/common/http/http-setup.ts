@@ -8,7 +8,7 @@ import { pinoHttp } from 'pino-http';
 import { DomainError } from '@cutover/domain';
 import { requestScope } from '../logging/logger';
 import { serializeOnce } from './json-body';
-import { REQUEST_ID_HEADER, requestIdFrom } from './http-request.types';
+import { REQUEST_ID_HEADER, loggableUrl, requestIdFrom } from './http-request.types';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
@@ -56,6 +56,7 @@ export function configureExpress(app: NestExpressApplication, logger: Logger): v
         return id;
       },
       customProps: (req: IncomingMessage & { id?: unknown }) => ({ requestId: req.id }),
+      serializers: { req: (req: { url?: string }) => ({ ...req, url: req.url === undefined ? undefined : loggableUrl(req.url) }) },
     }),
   );
   app.use((req: IncomingMessage & { id?: unknown }, _res: ServerResponse, next: (err?: unknown) => void) => {

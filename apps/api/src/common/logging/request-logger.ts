@@ -1,5 +1,6 @@
 import { type FastifyBaseLogger, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import type { Bindings, ChildLoggerOptions, Level, Logger } from 'pino';
+import { loggableUrl } from '../http/http-request.types';
 
 /**
  * Fastify's per-request logger (`request.log`, `reply.log`), carrying the request id, created only when a line is
@@ -89,7 +90,7 @@ export class ApiLogController extends LogController {
     if (!this.logger.isLevelEnabled(error ? 'error' : 'info')) return;
     const line = {
       method: request.method,
-      url: request.url,
+      url: loggableUrl(request.url),
       statusCode: reply.statusCode,
       responseTime: Math.round(reply.elapsedTime * 100) / 100,
       remoteAddress: request.ip,
