@@ -124,7 +124,7 @@ describe('deployment commands (promote, pause, resume, abort, rollback, retry)',
     await states.set(id, { phase: 'Progressing' });
     const read = await request(api.server).get(`/v1/deployments/${id}`).set(as(deployer)).expect(200);
     const etag = read.headers.etag as string;
-    expect(etag).toMatch(/^W\/"\d+"$/);
+    expect(etag).toMatch(/^W\/"\d+-\d+"$/);
     await states.set(id, { phase: 'Progressing' });
     const stale = await send(deployer, id, 'pause', { 'If-Match': etag }).expect(412);
     expect(stale.body).toMatchObject({ code: 'PRECONDITION_FAILED', status: 412 });

@@ -9,14 +9,25 @@ export function etagOf(version: number): string {
 }
 
 /**
+ * The detail's ETag: the version, and how many commands it lists (a command waits, unconsumed, without moving the
+ * version; everything else the detail shows moves the version). `If-None-Match` with it answers 304.
+ */
+export function detailEtagOf(version: number, commands: number): string {
+  return `W/"${version}-${commands}"`;
+}
+
+/**
  * If-Match against the deployment's version: `*` matches anything; strong or weak forms of the same version match
- * (a weak ETag is all we hand out, and clients and proxies may strip the `W/`).
+ * (a weak ETag is all we hand out, and clients and proxies may strip the `W/`), with or without the detail's
+ * command count.
  */
 export function ifMatchAllows(header: string | null | undefined, version: number): boolean {
   if (header === undefined || header === null || header.trim() === '') return true;
   return header.split(',').some((tag) => {
     const t = tag.trim();
-    return t === '*' || t === etagOf(version) || t === `"${version}"`;
+    if (t === '*') return true;
+    const m = /^(?:W\/)?"(\d+)(?:-\d+)?"$/.exec(t);
+    return m !== null && Number(m[1]) === version;
   });
 }
 
@@ -63,6 +74,7 @@ export function toDetailModel(d: DeploymentDetailRecord): DeploymentDetailModel 
   const failure = d.state?.failure ?? null;
   return {
     ...toDeploymentModel(d),
+    etag: detailEtagOf(d.version, d.commands.length),
     ...progress,
     failure: failure ? { code: failure.code, reason: failure.reason, at: new Date(failure.at) } : null,
     events: d.events.map((e) => ({ ...e })),

@@ -6,16 +6,17 @@ import {
   ApiHeader,
   ApiOkResponse,
   ApiPreconditionFailedResponse,
+  ApiResponse,
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import type { CommandIntent, RequestContext } from '@cutover/domain';
 import { AuditAction, Roles } from '../../common/auth/auth.decorators';
 import { Ctx } from '../../common/context/ctx.decorator';
+import { type ConditionalReply, sendConditional } from '../../common/http/conditional-get';
 import { idempotencyKeyOf } from '../../common/idempotency/idempotency.service';
 import { PageQuery } from '../../common/pagination/page-query.dto';
 import { DeploymentCommandsService } from './deployment-commands.service';
-import { etagOf } from './deployment-model.util';
 import { DeploymentsService } from './deployments.service';
 import { CreateDeploymentDto } from './dto/create-deployment.dto';
 import { DeploymentCommandDto, PromoteDeploymentDto } from './dto/deployment-command.dto';
@@ -66,11 +67,15 @@ export class DeploymentsController {
   }
 
   @Get('deployments/:id')
-  @ApiOkResponse({ type: DeploymentDetailModel, headers: { ETag: { description: 'W/"<version>": send it as If-Match with a command.' } } })
-  async get(@Param('id') id: string, @Res({ passthrough: true }) res: HeaderSink): Promise<DeploymentDetailModel> {
+  @ApiHeader({ name: 'If-None-Match', required: false, description: 'The ETag you have: 304 without a body while nothing changed.' })
+  @ApiOkResponse({
+    type: DeploymentDetailModel,
+    headers: { ETag: { description: 'W/"<version>-<commands>": send it as If-None-Match to poll cheaply, or as If-Match with a command.' } },
+  })
+  @ApiResponse({ status: 304, description: 'Not modified since the ETag in If-None-Match.' })
+  async get(@Param('id') id: string, @Headers('if-none-match') ifNoneMatch: string | undefined, @Res() res: ConditionalReply): Promise<void> {
     const detail = await this.deployments.get(id);
-    res.header('ETag', etagOf(detail.version));
-    return detail;
+    sendConditional(ifNoneMatch, res, detail.etag, detail);
   }
 
   @Get('apps/:app/environments/:env/history')

@@ -132,7 +132,12 @@ describe('deployments: create, read, history (REST + GraphQL)', () => {
   it('shows the detail: plan, current step, sides, traffic, pods with init-container progress, timeline, ETag', async () => {
     const created = await create(admin, { app: 'dshop', environment: 'qa', release: '1.0.3', strategy: { ...canaryStrategy } }).expect(202);
     const pending = await request(api.server).get(`/v1/deployments/${created.body.id}`).set(as(viewer)).expect(200);
-    expect(pending.headers.etag).toBe('W/"0"');
+    expect(pending.headers.etag).toBe('W/"0-0"');
+    expect(pending.body.etag).toBe('W/"0-0"');
+    // A poller that sends the ETag back gets 304 without a body while nothing changed.
+    const same = await request(api.server).get(`/v1/deployments/${created.body.id}`).set(as(viewer)).set('If-None-Match', 'W/"0-0"').expect(304);
+    expect(same.text).toBe('');
+    expect(same.headers.etag).toBe('W/"0-0"');
     expect(pending.body).toMatchObject({ phase: 'Pending', currentStep: null, failure: null, trafficWeight: null });
     expect(pending.body.plan.steps.map((s: { title: string }) => s.title)).toEqual([
       'Set weight 25%',
@@ -162,7 +167,13 @@ describe('deployments: create, read, history (REST + GraphQL)', () => {
       },
     } as typeof base);
     const paused = await request(api.server).get(`/v1/deployments/${created.body.id}`).set(as(viewer)).expect(200);
-    expect(paused.headers.etag).toBe('W/"1"');
+    expect(paused.headers.etag).toBe('W/"1-0"');
+    await request(api.server).get(`/v1/deployments/${created.body.id}`).set(as(viewer)).set('If-None-Match', 'W/"0-0"').expect(200);
+    // A command waiting for the worker changes the detail (its command list) without moving the version.
+    await request(api.server).post(`/v1/deployments/${created.body.id}/promote`).set(as(admin)).send({}).expect(202);
+    const commanded = await request(api.server).get(`/v1/deployments/${created.body.id}`).set(as(viewer)).set('If-None-Match', 'W/"1-0"').expect(200);
+    expect(commanded.headers.etag).toBe('W/"1-1"');
+    expect(commanded.body.commands).toHaveLength(1);
     expect(paused.body).toMatchObject({ phase: 'Paused', pauseReason: 'PauseStep', currentStep: 1, trafficWeight: 20 });
     expect(paused.body.sides).toEqual([
       { side: 'stable', workload: 'dshop-stable', release: null, desired: 4, updated: null, ready: null, available: null },

@@ -1,8 +1,9 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { RequestContext } from '@cutover/domain';
 import { AuditAction, Roles } from '../../common/auth/auth.decorators';
 import { Ctx } from '../../common/context/ctx.decorator';
+import { bodyEtag, type ConditionalReply, sendConditional } from '../../common/http/conditional-get';
 import { PageQuery } from '../../common/pagination/page-query.dto';
 import { CreateEnvironmentDto, UpdateEnvironmentDto } from './dto/environment.dto';
 import { EnvironmentsService } from './environments.service';
@@ -30,9 +31,12 @@ export class EnvironmentsController {
   }
 
   @Get(':env')
-  @ApiOkResponse({ type: EnvironmentModel })
-  get(@Param('app') app: string, @Param('env') env: string): Promise<EnvironmentModel> {
-    return this.environments.get(app, env);
+  @ApiHeader({ name: 'If-None-Match', required: false, description: 'The ETag you have: 304 without a body while nothing changed.' })
+  @ApiOkResponse({ type: EnvironmentModel, headers: { ETag: { description: 'Changes whenever the environment does.' } } })
+  @ApiResponse({ status: 304, description: 'Not modified since the ETag in If-None-Match.' })
+  async get(@Param('app') app: string, @Param('env') env: string, @Headers('if-none-match') ifNoneMatch: string | undefined, @Res() res: ConditionalReply): Promise<void> {
+    const model = await this.environments.get(app, env);
+    sendConditional(ifNoneMatch, res, bodyEtag(model), model);
   }
 
   @Patch(':env')

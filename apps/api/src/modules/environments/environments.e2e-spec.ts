@@ -86,9 +86,16 @@ describe('environments (REST + GraphQL)', () => {
     expect(renamed.body.errors.map((e: { path: string }) => e.path)).toEqual(['name', 'cluster']);
     const read = await request(api.server).get(`${base}/staging`).set(as(viewer)).expect(200);
     expect(read.body.replicas).toBe(5);
+    // Conditional reads: 304 without a body for the ETag the poller has, until the environment changes.
+    const etag = read.headers.etag as string;
+    expect(etag).toMatch(/^W\/".+"$/);
+    const same = await request(api.server).get(`${base}/staging`).set(as(viewer)).set('If-None-Match', etag).expect(304);
+    expect(same.text).toBe('');
 
     const cleared = await request(api.server).patch(`${base}/staging`).set(as(admin)).send({ service: null }).expect(200);
     expect(cleared.body.service).toBeNull();
+    const changed = await request(api.server).get(`${base}/staging`).set(as(viewer)).set('If-None-Match', etag).expect(200);
+    expect(changed.headers.etag).not.toBe(etag);
     await request(api.server).patch(`${base}/staging`).set(as(viewer)).send({ replicas: 1 }).expect(403);
     await request(api.server).patch(`${base}/nope`).set(as(admin)).send({ replicas: 1 }).expect(404);
   });
