@@ -1,12 +1,12 @@
 // Property tests of every machine against random observation sequences, failures and commands.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Command } from '../deployment/command.types';
-import { isTerminal, type DeploymentContext, type DeploymentState } from '../deployment/deployment.types';
-import { names } from '../deployment/topology';
+import type { Command } from '../model/deployment/command.types';
+import { isTerminal, type DeploymentContext, type DeploymentState } from '../model/deployment/deployment.types';
+import { names } from '../model/deployment/topology';
 import { canaryReplicas } from './canary/canary.machine';
-import { FakeCluster, type Breakage } from './testing/fake-cluster';
-import { command, context, drive, seedPrevious } from './testing/drive';
+import { FakeCluster, type Breakage } from '../../test/fake-cluster';
+import { command, context, drive, seedPrevious } from '../../test/drive';
 
 const check = (name: string) => ({ name, url: 'http://shop/healthz', timeout: 1, interval: 1, count: 1, failureLimit: 0 });
 

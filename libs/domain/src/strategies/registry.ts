@@ -1,5 +1,5 @@
 // One machine per strategy type; the switch keeps the list exhaustive (switch-exhaustiveness-check).
-import type { StrategyType } from '../strategy/strategy-document.types';
+import type { StrategyType } from '../model/strategy-document/strategy-document.types';
 import { blueGreenMachine } from './blue-green/blue-green.machine';
 import { canaryMachine } from './canary/canary.machine';
 import { recreateMachine } from './recreate/recreate.machine';

@@ -2,10 +2,10 @@
 // a promote (or the auto-promotion timer) switches the active Service, post-promotion checks run, and the old
 // colour stays warm for scaleDownDelaySeconds before it is scaled to zero. A rollback inside that window flips the
 // active Service back at once (restore puts Services back before anything else).
-import type { Verdict } from '../../deployment/command.types';
-import type { BlueGreenRollout, DeploymentContext, DeploymentState } from '../../deployment/deployment.types';
-import { names, roleSelector } from '../../deployment/topology';
-import type { BlueGreenStrategy } from '../../strategy/strategy-document.types';
+import type { Verdict } from '../../model/deployment/command.types';
+import type { BlueGreenRollout, DeploymentContext, DeploymentState } from '../../model/deployment/deployment.types';
+import { names, roleSelector } from '../../model/deployment/topology';
+import type { BlueGreenStrategy } from '../../model/strategy-document/strategy-document.types';
 import { checksPassed, startChecks } from '../shared/checks';
 import type { DirectTopology, StrategyMachine } from '../shared/machine.types';
 import { deadlinePassed } from '../shared/restore';

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { decide, initialDeploymentState } from '../../deployment/decide';
-import type { DeploymentState } from '../../deployment/deployment.types';
-import type { SetCanaryWeightEffect } from '../../deployment/effect.types';
-import { FakeCluster, type Breakage } from '../testing/fake-cluster';
-import { command, context, drive, phases, seedPrevious } from '../testing/drive';
+import { decide, initialDeploymentState } from '../../engine/decide';
+import type { DeploymentState } from '../../model/deployment/deployment.types';
+import type { SetCanaryWeightEffect } from '../../model/deployment/effect.types';
+import { FakeCluster, type Breakage } from '../../../test/fake-cluster';
+import { command, context, drive, phases, seedPrevious } from '../../../test/drive';
 import { canaryReplicas } from './canary.machine';
 
 const steps = [{ setWeight: 20 }, { pause: { duration: '30s' } }, { setWeight: 50 }, { pause: {} }, { setWeight: 100 }];

@@ -2,11 +2,11 @@
 // takes traffic step by step. Routing by replicas (one Service over both: weight = replica ratio), NGINX or the
 // Gateway API shares this machine; the routing only changes which effects carry the weight.
 // Finishing moves stable to the new release, then takes all traffic back to stable and scales the canary to zero.
-import type { Verdict } from '../../deployment/command.types';
-import type { CanaryRollout, DeploymentContext } from '../../deployment/deployment.types';
-import type { Effect, EnsureServiceEffect } from '../../deployment/effect.types';
-import { baseSelector, names, roleSelector } from '../../deployment/topology';
-import type { CanaryScale, CanaryStep, CanaryStrategy } from '../../strategy/strategy-document.types';
+import type { Verdict } from '../../model/deployment/command.types';
+import type { CanaryRollout, DeploymentContext } from '../../model/deployment/deployment.types';
+import type { Effect, EnsureServiceEffect } from '../../model/deployment/effect.types';
+import { baseSelector, names, roleSelector } from '../../model/deployment/topology';
+import type { CanaryScale, CanaryStep, CanaryStrategy } from '../../model/strategy-document/strategy-document.types';
 import { checksPassed, startChecks } from '../shared/checks';
 import type { DirectTopology, StrategyMachine } from '../shared/machine.types';
 import { deadlinePassed, stableOnlyTraffic } from '../shared/restore';

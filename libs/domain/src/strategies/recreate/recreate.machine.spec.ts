@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { decide, initialDeploymentState } from '../../deployment/decide';
-import type { DeploymentState } from '../../deployment/deployment.types';
-import { FakeCluster, type Breakage } from '../testing/fake-cluster';
-import { command, context, drive, phases, seedPrevious } from '../testing/drive';
+import { decide, initialDeploymentState } from '../../engine/decide';
+import type { DeploymentState } from '../../model/deployment/deployment.types';
+import { FakeCluster, type Breakage } from '../../../test/fake-cluster';
+import { command, context, drive, phases, seedPrevious } from '../../../test/drive';
 
 const ctx = context({ type: 'Recreate', progressDeadlineSeconds: 120 });
 

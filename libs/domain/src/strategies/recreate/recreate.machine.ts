@@ -1,9 +1,9 @@
 // Recreate: scale the old version to zero, wait until its pods are gone, then bring the new version up.
 // The window between the two (nothing serving) is measured and recorded as a Downtime event.
-import type { Verdict } from '../../deployment/command.types';
-import type { DeploymentContext, DeploymentState, RecreateRollout } from '../../deployment/deployment.types';
-import type { WorkloadUpdateStrategy } from '../../deployment/effect.types';
-import { baseSelector, names } from '../../deployment/topology';
+import type { Verdict } from '../../model/deployment/command.types';
+import type { DeploymentContext, DeploymentState, RecreateRollout } from '../../model/deployment/deployment.types';
+import type { WorkloadUpdateStrategy } from '../../model/deployment/effect.types';
+import { baseSelector, names } from '../../model/deployment/topology';
 import type { DirectTopology, StrategyMachine } from '../shared/machine.types';
 import { deadlinePassed } from '../shared/restore';
 import { effect, emit, setPhase, type Tick } from '../shared/tick';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { decide, initialDeploymentState } from '../../deployment/decide';
-import type { WorkloadObservation } from '../../deployment/observation.types';
-import { FakeCluster, type Breakage } from '../testing/fake-cluster';
-import { command, context, drive, phases, seedPrevious } from '../testing/drive';
+import { decide, initialDeploymentState } from '../../engine/decide';
+import type { WorkloadObservation } from '../../model/deployment/observation.types';
+import { FakeCluster, type Breakage } from '../../../test/fake-cluster';
+import { command, context, drive, phases, seedPrevious } from '../../../test/drive';
 
 const doc = { type: 'RollingUpdate', maxSurge: 1, maxUnavailable: '25%', minReadySeconds: 5, progressDeadlineSeconds: 120 };
 const ctx = context(doc);

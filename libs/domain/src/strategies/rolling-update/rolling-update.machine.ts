@@ -1,9 +1,9 @@
 // RollingUpdate: one Deployment `<app>`; Kubernetes' own controller replaces the pods within maxSurge /
 // maxUnavailable. Cutover sets the parameters, follows progress, and pauses/resumes through spec.paused.
-import type { Verdict } from '../../deployment/command.types';
-import type { DeploymentContext, DeploymentState, RollingRollout } from '../../deployment/deployment.types';
-import type { WorkloadUpdateStrategy } from '../../deployment/effect.types';
-import { baseSelector, names } from '../../deployment/topology';
+import type { Verdict } from '../../model/deployment/command.types';
+import type { DeploymentContext, DeploymentState, RollingRollout } from '../../model/deployment/deployment.types';
+import type { WorkloadUpdateStrategy } from '../../model/deployment/effect.types';
+import { baseSelector, names } from '../../model/deployment/topology';
 import type { DirectTopology, StrategyMachine } from '../shared/machine.types';
 import { deadlinePassed } from '../shared/restore';
 import { effect, emit, setPhase, type Tick } from '../shared/tick';

@@ -1,7 +1,7 @@
 // HTTP checks (blue/green pre/post-promotion, canary check steps). The worker runs them; the machine starts them,
 // reads their outcome from the observation and records the result on the timeline.
-import type { Failure } from '../../deployment/deployment.types';
-import type { HttpCheck } from '../../strategy/strategy-document.types';
+import type { Failure } from '../../model/deployment/deployment.types';
+import type { HttpCheck } from '../../model/strategy-document/strategy-document.types';
 import { failDeployment } from './restore';
 import { effect, emit, setPhase, type Tick } from './tick';
 

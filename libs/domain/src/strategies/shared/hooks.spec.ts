@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { FakeCluster } from '../testing/fake-cluster';
-import { command, context, drive, phases, seedPrevious } from '../testing/drive';
+import { FakeCluster } from '../../../test/fake-cluster';
+import { command, context, drive, phases, seedPrevious } from '../../../test/drive';
 
 describe('pre-deploy hooks', () => {
   const ctx = context({ type: 'RollingUpdate' }, { preDeployHooks: ['migrate', 'seed'] });

@@ -1,6 +1,6 @@
 // Pre-deploy hooks: the release's Jobs run one after another before any pod of the new release starts.
 // A failed hook fails the deployment with nothing else changed.
-import { names } from '../../deployment/topology';
+import { names } from '../../model/deployment/topology';
 import { failDeployment } from './restore';
 import { effect, emit, timerDue, type Tick } from './tick';
 

@@ -1,10 +1,10 @@
 // The contract every strategy machine fulfils. `decide` owns what is common (commands, hooks, failure detection,
 // rollback, first deployments); a machine only knows how its own strategy moves the new release in.
-import type { Verdict } from '../../deployment/command.types';
-import type { DeploymentContext, DeploymentState, Failure } from '../../deployment/deployment.types';
-import type { Effect, EnsureServiceEffect, WorkloadUpdateStrategy } from '../../deployment/effect.types';
-import type { WorkloadRole } from '../../deployment/topology';
-import type { StrategyType } from '../../strategy/strategy-document.types';
+import type { Verdict } from '../../model/deployment/command.types';
+import type { DeploymentContext, DeploymentState, Failure } from '../../model/deployment/deployment.types';
+import type { Effect, EnsureServiceEffect, WorkloadUpdateStrategy } from '../../model/deployment/effect.types';
+import type { WorkloadRole } from '../../model/deployment/topology';
+import type { StrategyType } from '../../model/strategy-document/strategy-document.types';
 import type { Tick } from './tick';
 
 /** The objects the new release serves from when it goes straight to serving (no comparable previous release). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ContainerObservation, PodObservation } from '../../deployment/observation.types';
+import type { ContainerObservation, PodObservation } from '../../model/deployment/observation.types';
 import { describePodProgress, podFailure, releasePodFailure } from './pod-failures';
 
 const c = (name: string, state: ContainerObservation['state'], reason: string | null = null, exitCode: number | null = null): ContainerObservation => ({

@@ -1,7 +1,7 @@
 // Failures that are certain before any deadline: pods of the new release crash-looping, unable to pull their
 // image, or whose init containers fail. Also the one-line pod progress the API shows.
-import type { Failure, FailureCode } from '../../deployment/deployment.types';
-import type { ContainerObservation, PodObservation } from '../../deployment/observation.types';
+import type { Failure, FailureCode } from '../../model/deployment/deployment.types';
+import type { ContainerObservation, PodObservation } from '../../model/deployment/observation.types';
 
 const CERTAIN_WAITING: Record<string, FailureCode> = {
   CrashLoopBackOff: 'CrashLoopBackOff',

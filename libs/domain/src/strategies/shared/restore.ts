@@ -1,9 +1,9 @@
 // Failing, aborting and rolling back: one set of rules for every strategy. Restoring means putting back exactly
 // what served before (the baseline): its Services' selectors, its workloads' release and size, no canary traffic,
 // and every other workload this deployment touched scaled to zero.
-import type { DeploymentContext, DeploymentState, Failure } from '../../deployment/deployment.types';
-import type { Effect } from '../../deployment/effect.types';
-import { names } from '../../deployment/topology';
+import type { DeploymentContext, DeploymentState, Failure } from '../../model/deployment/deployment.types';
+import type { Effect } from '../../model/deployment/effect.types';
+import { names } from '../../model/deployment/topology';
 import { effect, emit, setPhase, timerDue, wakeAt, type Tick } from './tick';
 import { isSettled, scaleWorkload } from './workloads';
 

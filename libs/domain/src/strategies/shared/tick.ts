@@ -1,8 +1,8 @@
 // The working copy of one `decide` call. Machines mutate `state` (a private clone) and append effects and events;
 // `decide` returns the result as plain data, so the whole thing stays pure from the outside.
-import type { DeploymentState, PauseReason, Phase } from '../../deployment/deployment.types';
-import type { Effect, TimelineEvent, TimelineEventType } from '../../deployment/effect.types';
-import type { Observation } from '../../deployment/observation.types';
+import type { DeploymentState, PauseReason, Phase } from '../../model/deployment/deployment.types';
+import type { Effect, TimelineEvent, TimelineEventType } from '../../model/deployment/effect.types';
+import type { Observation } from '../../model/deployment/observation.types';
 
 export const SYSTEM = 'system';
 

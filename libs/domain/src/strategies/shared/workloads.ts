@@ -1,7 +1,7 @@
 // Readiness of workloads and the effects that size them, shared by every machine.
-import type { EnsureWorkloadEffect, WorkloadUpdateStrategy } from '../../deployment/effect.types';
-import type { WorkloadObservation } from '../../deployment/observation.types';
-import type { WorkloadRole } from '../../deployment/topology';
+import type { EnsureWorkloadEffect, WorkloadUpdateStrategy } from '../../model/deployment/effect.types';
+import type { WorkloadObservation } from '../../model/deployment/observation.types';
+import type { WorkloadRole } from '../../model/deployment/topology';
 import { effect, emit, type Tick } from './tick';
 
 /**

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { FakeCluster } from '../strategies/testing/fake-cluster';
-import { command, context, drive, seedPrevious } from '../strategies/testing/drive';
+import { FakeCluster } from '../../test/fake-cluster';
+import { command, context, drive, seedPrevious } from '../../test/drive';
 import { decide, initialDeploymentState } from './decide';
-import type { DeploymentState } from './deployment.types';
+import type { DeploymentState } from '../model/deployment/deployment.types';
 
 const ctx = context({ type: 'Canary', steps: [{ setWeight: 25 }, { pause: {} }, { setWeight: 50 }, { pause: {} }, { setWeight: 100 }] });
 

@@ -1,6 +1,6 @@
 // What `decide` asks the worker to make true, and what it records on the timeline.
 // Every effect states DESIRED STATE and is idempotent: running one twice (after a crash) changes nothing.
-import type { HeaderMatch, HttpCheck, IntOrPercent } from '../strategy/strategy-document.types';
+import type { HeaderMatch, HttpCheck, IntOrPercent } from '../strategy-document/strategy-document.types';
 import type { CommandOutcome } from './command.types';
 import type { DeploymentState } from './deployment.types';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { FakeCluster } from '../strategies/testing/fake-cluster';
-import { command, context, drive, seedPrevious } from '../strategies/testing/drive';
+import { FakeCluster } from '../../test/fake-cluster';
+import { command, context, drive, seedPrevious } from '../../test/drive';
 
 describe('status (what the API shows)', () => {
   it('canary by replicas: current step, both sides, traffic as the ready-pod ratio', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseStrategyDocument } from '../strategy/strategy-document';
-import type { StrategyDocument } from '../strategy/strategy-document.types';
+import { parseStrategyDocument } from '../model/strategy-document/strategy-document';
+import type { StrategyDocument } from '../model/strategy-document/strategy-document.types';
 import { plan } from './plan';
 
 function doc(input: unknown): StrategyDocument {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { context } from '../strategies/testing/drive';
+import { context } from '../../test/drive';
 import { canApply } from './command-rules';
-import type { CommandIntent } from './command.types';
+import type { CommandIntent } from '../model/deployment/command.types';
 import { initialDeploymentState } from './decide';
-import type { DeploymentState, PauseReason, Phase, RolloutState } from './deployment.types';
+import type { DeploymentState, PauseReason, Phase, RolloutState } from '../model/deployment/deployment.types';
 
 const canaryRollout: RolloutState = { kind: 'canary', stage: 'steps', since: 0, stepIndex: 1, stepEntered: true, weight: 20, scale: null, checkAttempt: 1 };
 const bgRollout: RolloutState = { kind: 'blueGreen', stage: 'awaitPromotion', since: 0, colour: 'green', oldColour: 'blue', checkAttempt: 1 };

@@ -1,6 +1,6 @@
 // A deployment's durable machine state (Deployment.state JSON). Plain data only: it round-trips through JSON.
-import type { CanaryScale, StrategyDocument } from '../strategy/strategy-document.types';
-import type { DeploymentStatus } from './status';
+import type { CanaryScale, StrategyDocument } from '../strategy-document/strategy-document.types';
+import type { DeploymentStatus } from '../../engine/status';
 
 export type Phase =
   | 'Pending'

@@ -1,11 +1,11 @@
 // Test drivers: build a deployment context, seed the previous release the way its strategy leaves it, and run
 // ticks against a FakeCluster the way the worker would (decide → apply effects → the cluster moves on).
-import type { Command } from '../../deployment/command.types';
-import { decide, initialDeploymentState } from '../../deployment/decide';
-import { isTerminal, type DeploymentContext, type DeploymentState } from '../../deployment/deployment.types';
-import type { Decision } from '../../deployment/effect.types';
-import { baseSelector, names, roleSelector } from '../../deployment/topology';
-import { parseStrategyDocument } from '../../strategy/strategy-document';
+import type { Command } from '../src/model/deployment/command.types';
+import { decide, initialDeploymentState } from '../src/engine/decide';
+import { isTerminal, type DeploymentContext, type DeploymentState } from '../src/model/deployment/deployment.types';
+import type { Decision } from '../src/model/deployment/effect.types';
+import { baseSelector, names, roleSelector } from '../src/model/deployment/topology';
+import { parseStrategyDocument } from '../src/model/strategy-document/strategy-document';
 import type { FakeCluster } from './fake-cluster';
 
 export function context(strategy: unknown, overrides: Partial<DeploymentContext> = {}): DeploymentContext {

@@ -3,8 +3,8 @@
 import { machineFor } from '../strategies/registry';
 import { beginRestore } from '../strategies/shared/restore';
 import { emit, setPhase, type Tick } from '../strategies/shared/tick';
-import type { Command, CommandIntent, Verdict } from './command.types';
-import type { DeploymentState } from './deployment.types';
+import type { Command, CommandIntent, Verdict } from '../model/deployment/command.types';
+import type { DeploymentState } from '../model/deployment/deployment.types';
 
 const ACTIVE = ['Pending', 'Progressing', 'Paused'] as const;
 

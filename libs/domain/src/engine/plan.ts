@@ -1,8 +1,8 @@
 // The whole step plan of a strategy, computed without a cluster: what the API shows before and during a deployment
 // (replicas per side, traffic on the new release, peak pods, the least time it can take).
 import { canaryReplicas } from '../strategies/canary/canary.machine';
-import { resolveIntOrPercent } from '../strategy/strategy-fields';
-import type { CanaryScale, HttpCheck, StrategyDocument } from '../strategy/strategy-document.types';
+import { resolveIntOrPercent } from '../model/strategy-document/strategy-fields';
+import type { CanaryScale, HttpCheck, StrategyDocument } from '../model/strategy-document/strategy-document.types';
 
 export type PlanWait =
   | { type: 'ready' }

@@ -1,8 +1,8 @@
 // A tiny in-memory model of the objects a deployment owns, for the machines' unit and property tests only: it
 // applies effects the way the worker would and moves pods toward readiness when told to. Deterministic: the
 // tests choose how far each `progress` goes.
-import type { Effect } from '../../deployment/effect.types';
-import type { ContainerObservation, Observation, PodObservation, WorkloadObservation } from '../../deployment/observation.types';
+import type { Effect } from '../src/model/deployment/effect.types';
+import type { ContainerObservation, Observation, PodObservation, WorkloadObservation } from '../src/model/deployment/observation.types';
 
 export type Breakage = 'crash' | 'pull' | 'init' | 'slow';
 

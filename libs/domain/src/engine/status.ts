@@ -1,10 +1,10 @@
 // What the API shows about a running deployment, derived from its state and the worker's last observation.
 // `decide` stores it in state.status on every tick, so the api (which never talks to a cluster) can read it.
 import { describePodProgress } from '../strategies/shared/pod-failures';
-import type { DeploymentState } from './deployment.types';
-import type { Observation } from './observation.types';
+import type { DeploymentState } from '../model/deployment/deployment.types';
+import type { Observation } from '../model/deployment/observation.types';
 import { plan } from './plan';
-import { names } from './topology';
+import { names } from '../model/deployment/topology';
 
 export interface SideStatus {
   /** primary, blue, green, stable or canary. */

@@ -8,10 +8,10 @@ import { releasePodFailure } from '../strategies/shared/pod-failures';
 import { advanceRestore, failDeployment } from '../strategies/shared/restore';
 import { emit, setPhase, SYSTEM, type Tick } from '../strategies/shared/tick';
 import { applyCommand, canApply } from './command-rules';
-import type { Command, CommandOutcome } from './command.types';
-import { isTerminal, type Baseline, type DeploymentContext, type DeploymentState, type Failure } from './deployment.types';
-import type { Decision } from './effect.types';
-import type { Observation } from './observation.types';
+import type { Command, CommandOutcome } from '../model/deployment/command.types';
+import { isTerminal, type Baseline, type DeploymentContext, type DeploymentState, type Failure } from '../model/deployment/deployment.types';
+import type { Decision } from '../model/deployment/effect.types';
+import type { Observation } from '../model/deployment/observation.types';
 import { statusView } from './status';
 
 /** The state a deployment row starts with (phase Pending). */
