@@ -2,12 +2,20 @@
 // (an older state rebuilt by undoing the kept watch history).
 import { badRequest, expired, tooLargeResourceVersion } from './api-error';
 import { decodeContinue, encodeContinue } from './continue-token';
-import type { MemoryStore } from './memory-store';
 import { fieldLabelsOf, keyOf } from './object-helpers';
 import type { ResourceDef } from './resources';
 import { resourceId } from './resources';
 import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from './selectors';
 import type { KubeObject, ListOptions } from './store.types';
+import type { HistoryEntry } from './watch-history';
+
+/** What paging reads of the store (MemoryStore satisfies it; declared here so the two files do not import each other). */
+export interface PageSource {
+  currentResourceVersion(): string;
+  listShared(def: ResourceDef, opts?: ListOptions): KubeObject[];
+  oldestHistoryRv(): number | undefined;
+  historyNewestFirst(): Iterable<HistoryEntry>;
+}
 
 export interface ListPageOptions extends ListOptions {
   limit?: number;
@@ -24,7 +32,7 @@ export interface ListPage {
   remainingItemCount?: number;
 }
 
-export function listPage(store: MemoryStore, def: ResourceDef, opts: ListPageOptions): ListPage {
+export function listPage(store: PageSource, def: ResourceDef, opts: ListPageOptions): ListPage {
   const current = Number(store.currentResourceVersion());
   let start: string | undefined;
   let listRv = current;
@@ -60,7 +68,7 @@ export function listPage(store: MemoryStore, def: ResourceDef, opts: ListPageOpt
 }
 
 /** The list as it was at resourceVersion `at`, rebuilt by undoing kept history; 410 when that is too old. */
-function listAt(store: MemoryStore, def: ResourceDef, at: number, current: number, opts: ListOptions): KubeObject[] {
+function listAt(store: PageSource, def: ResourceDef, at: number, current: number, opts: ListOptions): KubeObject[] {
   if (at > current) throw tooLargeResourceVersion(at, current);
   const oldest = store.oldestHistoryRv();
   if (oldest === undefined || at + 1 < oldest) throw expired('The resourceVersion for the provided list is too old.');

@@ -1,7 +1,7 @@
 // Ports of rolling.go, recreate.go and sync.go's scale/cleanup from kubernetes/pkg/controller/deployment (v1.32).
 import type { KubeObject } from '../../store/store.types';
 import { R } from '../runtime/resources';
-import type { DeploymentController, RS } from './deployment.controller';
+import type { ControllerContext } from '../runtime/controller-context';
 import {
   actualReplicaCount,
   availableReplicaCount,
@@ -24,7 +24,21 @@ import {
   hasRevisionHistoryLimit,
 } from './deployment-status';
 
-export function rolloutRolling(dc: DeploymentController, d: KubeObject, rsList: RS[]): void {
+type RS = KubeObject;
+
+/**
+ * What the rollout strategies need of the Deployment controller. Declared here (the controller satisfies it) so the
+ * two files do not import each other.
+ */
+export interface RolloutHost {
+  readonly ctx: ControllerContext;
+  getAllReplicaSetsAndSyncRevision(d: KubeObject, rsList: RS[], create: boolean): { newRS: RS | undefined; oldRSs: RS[] };
+  syncRolloutStatus(allRSs: (RS | undefined)[], newRS: RS | undefined, d: KubeObject): void;
+  scaleReplicaSet(rs: RS, newScale: number, d: KubeObject, op: 'up' | 'down' | ''): { scaled: boolean; rs: RS };
+  scaleReplicaSetAndRecordEvent(rs: RS, newScale: number, d: KubeObject): { scaled: boolean; rs: RS };
+}
+
+export function rolloutRolling(dc: RolloutHost, d: KubeObject, rsList: RS[]): void {
   const { newRS, oldRSs } = dc.getAllReplicaSetsAndSyncRevision(d, rsList, true);
   const allRSs = [...oldRSs, newRS];
   if (!newRS) return;
@@ -40,13 +54,13 @@ export function rolloutRolling(dc: DeploymentController, d: KubeObject, rsList: 
   dc.syncRolloutStatus(allRSs, newRS, d);
 }
 
-function reconcileNewReplicaSet(dc: DeploymentController, allRSs: (RS | undefined)[], newRS: RS, d: KubeObject): boolean {
+function reconcileNewReplicaSet(dc: RolloutHost, allRSs: (RS | undefined)[], newRS: RS, d: KubeObject): boolean {
   if (specReplicas(newRS) === specReplicas(d)) return false;
   if (specReplicas(newRS) > specReplicas(d)) return dc.scaleReplicaSetAndRecordEvent(newRS, specReplicas(d), d).scaled;
   return dc.scaleReplicaSetAndRecordEvent(newRS, newRSNewReplicas(d, allRSs, newRS), d).scaled;
 }
 
-function reconcileOldReplicaSets(dc: DeploymentController, allRSs: (RS | undefined)[], oldRSs: RS[], newRS: RS, d: KubeObject): boolean {
+function reconcileOldReplicaSets(dc: RolloutHost, allRSs: (RS | undefined)[], oldRSs: RS[], newRS: RS, d: KubeObject): boolean {
   const oldPodsCount = replicaCount(oldRSs);
   if (oldPodsCount === 0) return false;
   const allPodsCount = replicaCount(allRSs);
@@ -60,7 +74,7 @@ function reconcileOldReplicaSets(dc: DeploymentController, allRSs: (RS | undefin
   return cleaned.count + scaledDown > 0;
 }
 
-function cleanupUnhealthyReplicas(dc: DeploymentController, oldRSs: RS[], d: KubeObject, maxCleanup: number): { oldRSs: RS[]; count: number } {
+function cleanupUnhealthyReplicas(dc: RolloutHost, oldRSs: RS[], d: KubeObject, maxCleanup: number): { oldRSs: RS[]; count: number } {
   const sorted = [...oldRSs].sort(byCreation);
   let total = 0;
   for (let i = 0; i < sorted.length; i++) {
@@ -75,7 +89,7 @@ function cleanupUnhealthyReplicas(dc: DeploymentController, oldRSs: RS[], d: Kub
   return { oldRSs: sorted, count: total };
 }
 
-function scaleDownOldReplicaSetsForRollingUpdate(dc: DeploymentController, allRSs: RS[], oldRSs: RS[], d: KubeObject): number {
+function scaleDownOldReplicaSetsForRollingUpdate(dc: RolloutHost, allRSs: RS[], oldRSs: RS[], d: KubeObject): number {
   const minAvailable = specReplicas(d) - maxUnavailable(d);
   const available = availableReplicaCount(allRSs);
   if (available <= minAvailable) return 0;
@@ -91,7 +105,7 @@ function scaleDownOldReplicaSetsForRollingUpdate(dc: DeploymentController, allRS
   return total;
 }
 
-export function rolloutRecreate(dc: DeploymentController, d: KubeObject, rsList: RS[], podMap: Map<string, KubeObject[]>): void {
+export function rolloutRecreate(dc: RolloutHost, d: KubeObject, rsList: RS[], podMap: Map<string, KubeObject[]>): void {
   // The new replica set is created only after the old pods are gone, so it never scales up before the old scale down.
   let { newRS, oldRSs } = dc.getAllReplicaSetsAndSyncRevision(d, rsList, false);
   let allRSs = [...oldRSs, newRS];
@@ -130,7 +144,7 @@ function oldPodsRunning(newRS: RS | undefined, oldRSs: RS[], podMap: Map<string,
 }
 
 /** sync.go scale(): full-size the only active replica set, or share a resize proportionally. */
-export function scaleDeployment(dc: DeploymentController, d: KubeObject, newRS: RS | undefined, oldRSs: RS[]): void {
+export function scaleDeployment(dc: RolloutHost, d: KubeObject, newRS: RS | undefined, oldRSs: RS[]): void {
   const activeOrLatest = findActiveOrLatest(newRS, oldRSs);
   if (activeOrLatest) {
     if (specReplicas(activeOrLatest) === specReplicas(d)) return;
@@ -170,7 +184,7 @@ export function scaleDeployment(dc: DeploymentController, d: KubeObject, newRS: 
 }
 
 /** Delete the oldest fully scaled-down replica sets beyond revisionHistoryLimit. */
-export function cleanupDeployment(dc: DeploymentController, oldRSs: RS[], d: KubeObject): void {
+export function cleanupDeployment(dc: RolloutHost, oldRSs: RS[], d: KubeObject): void {
   if (!hasRevisionHistoryLimit(d)) return;
   const cleanable = oldRSs.filter((rs) => !rs.metadata.deletionTimestamp);
   const diff = cleanable.length - d.spec.revisionHistoryLimit;

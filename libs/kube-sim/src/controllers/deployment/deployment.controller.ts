@@ -34,11 +34,11 @@ import {
   setCondition,
   statusEqual,
 } from './deployment-status';
-import { cleanupDeployment, rolloutRecreate, rolloutRolling, scaleDeployment } from './deployment-rollout';
+import { cleanupDeployment, rolloutRecreate, rolloutRolling, scaleDeployment, type RolloutHost } from './deployment-rollout';
 
 export type RS = KubeObject;
 
-export class DeploymentController {
+export class DeploymentController implements RolloutHost {
   readonly queue: WorkQueue;
 
   constructor(readonly ctx: ControllerContext) {
