@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Command } from '../model/deployment/command.types';
 import { isTerminal, type DeploymentContext, type DeploymentState } from '../model/deployment/deployment.types';
 import { names } from '../model/deployment/topology';
-import { canaryReplicas } from './canary/canary.machine';
+import { canaryReplicas } from './canary/canary.plan';
 import { FakeCluster, type Breakage } from '../../test/fake-cluster';
 import { command, context, drive, seedPrevious } from '../../test/drive';
 

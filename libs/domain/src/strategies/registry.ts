@@ -1,4 +1,5 @@
-// One machine per strategy type; the switch keeps the list exhaustive (switch-exhaustiveness-check).
+// Every strategy, by its document type: the one place the engine (decide, command rules, plan, status) finds them.
+// The mapped type keeps the list exhaustive: a StrategyType without a machine does not compile.
 import type { StrategyType } from '../model/strategy-document/strategy-document.types';
 import { blueGreenMachine } from './blue-green/blue-green.machine';
 import { canaryMachine } from './canary/canary.machine';
@@ -6,15 +7,13 @@ import { recreateMachine } from './recreate/recreate.machine';
 import { rollingUpdateMachine } from './rolling-update/rolling-update.machine';
 import type { StrategyMachine } from './shared/machine.types';
 
+const machines: { readonly [T in StrategyType]: StrategyMachine } = {
+  Recreate: recreateMachine,
+  RollingUpdate: rollingUpdateMachine,
+  BlueGreen: blueGreenMachine,
+  Canary: canaryMachine,
+};
+
 export function machineFor(type: StrategyType): StrategyMachine {
-  switch (type) {
-    case 'Recreate':
-      return recreateMachine;
-    case 'RollingUpdate':
-      return rollingUpdateMachine;
-    case 'BlueGreen':
-      return blueGreenMachine;
-    case 'Canary':
-      return canaryMachine;
-  }
+  return machines[type];
 }

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { describePodProgress, initialDeploymentState, parseStrategyDocument, plan, type DeploymentState, type PodObservation, type RolloutState } from '@cutover/domain';
+import { currentStepOf, describePodProgress, initialDeploymentState, parseStrategyDocument, plan, type DeploymentState, type PodObservation, type RolloutState } from '@cutover/domain';
 import { deploymentContextOf, podRequestsOf } from './deployment-context.util';
 import { ifMatchAllows } from './deployment-model.util';
-import { currentStepOf, progressOf } from './deployment-status.util';
+import { progressOf } from './deployment-status.util';
 
 function doc(input: unknown) {
   const parsed = parseStrategyDocument(input);

@@ -1,6 +1,6 @@
 // A deployment's durable machine state (Deployment.state JSON). Plain data only: it round-trips through JSON.
 import type { CanaryScale, StrategyDocument } from '../strategy-document/strategy-document.types';
-import type { DeploymentStatus } from '../../engine/status';
+import type { DeploymentStatus } from './status.types';
 
 export type Phase =
   | 'Pending'

@@ -13,6 +13,7 @@ import {
   type HttpCheck,
   type RollingUpdateStrategy,
   type StrategyDocument,
+  type StrategyType,
   type TrafficRouting,
 } from './strategy-document.types';
 
@@ -236,4 +237,10 @@ function headerMatch(r: FieldReader, value: unknown, path: string): HeaderMatch 
   if (name !== undefined && !/^[A-Za-z0-9-]+$/.test(name)) return r.fail(`${path}.name`, 'header-name', 'header.name must be a valid HTTP header name.');
   const headerValue = o.value === undefined ? r.fail(`${path}.value`, 'required', 'header.value is required.') : r.string(o.value, `${path}.value`);
   return name !== undefined && headerValue !== undefined ? { name, value: headerValue } : undefined;
+}
+
+/** `doc` as a document of `type`; a strategy's code is handed documents of its own type only. */
+export function documentOf<T extends StrategyType>(doc: StrategyDocument, type: T): Extract<StrategyDocument, { type: T }> {
+  if (doc.type !== type) throw new Error(`a ${type} strategy was handed a ${doc.type} document`);
+  return doc as Extract<StrategyDocument, { type: T }>;
 }

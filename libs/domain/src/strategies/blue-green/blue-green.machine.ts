@@ -11,6 +11,9 @@ import type { DirectTopology, StrategyMachine } from '../shared/machine.types';
 import { deadlinePassed } from '../shared/restore';
 import { effect, emit, setPhase, timerDue, type Tick } from '../shared/tick';
 import { ensureNewWorkload, isSettled, retireBaseline, rollingDefaults } from '../shared/workloads';
+import { documentOf } from '../../model/strategy-document/strategy-document';
+import { blueGreenPlan } from './blue-green.plan';
+import { blueGreenObservedTraffic, blueGreenSides, blueGreenStepOf, blueGreenTrafficWeight } from './blue-green.view';
 
 type Colour = 'blue' | 'green';
 
@@ -69,6 +72,12 @@ function afterChecks(t: Tick, r: BlueGreenRollout, group: 'pre' | 'post'): boole
 
 export const blueGreenMachine: StrategyMachine = {
   type: 'BlueGreen',
+  plan: (d, replicas) => blueGreenPlan(documentOf(d, 'BlueGreen'), replicas),
+  stepOf: blueGreenStepOf,
+  sides: blueGreenSides,
+  sharedWorkload: false,
+  trafficWeight: blueGreenTrafficWeight,
+  observedTraffic: blueGreenObservedTraffic,
 
   comparable: (state) => colourWorkloads(state).length > 0,
 

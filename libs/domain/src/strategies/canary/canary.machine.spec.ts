@@ -4,7 +4,7 @@ import type { DeploymentState } from '../../model/deployment/deployment.types';
 import type { SetCanaryWeightEffect } from '../../model/deployment/effect.types';
 import { FakeCluster, type Breakage } from '../../../test/fake-cluster';
 import { command, context, drive, phases, seedPrevious } from '../../../test/drive';
-import { canaryReplicas } from './canary.machine';
+import { canaryReplicas } from './canary.plan';
 
 const steps = [{ setWeight: 20 }, { pause: { duration: '30s' } }, { setWeight: 50 }, { pause: {} }, { setWeight: 100 }];
 const byReplicas = context({ type: 'Canary', trafficRouting: { type: 'replicas' }, steps }, { replicas: 10 });

@@ -6,30 +6,19 @@ import type { Verdict } from '../../model/deployment/command.types';
 import type { CanaryRollout, DeploymentContext } from '../../model/deployment/deployment.types';
 import type { Effect, EnsureServiceEffect } from '../../model/deployment/effect.types';
 import { baseSelector, names, roleSelector } from '../../model/deployment/topology';
-import type { CanaryScale, CanaryStep, CanaryStrategy } from '../../model/strategy-document/strategy-document.types';
+import type { CanaryStep, CanaryStrategy } from '../../model/strategy-document/strategy-document.types';
 import { checksPassed, startChecks } from '../shared/checks';
 import type { DirectTopology, StrategyMachine } from '../shared/machine.types';
 import { deadlinePassed, stableOnlyTraffic } from '../shared/restore';
 import { effect, emit, setPhase, timerDue, type Tick } from '../shared/tick';
 import { ensureNewWorkload, isSettled, retireBaseline, rollingDefaults, scaleWorkload } from '../shared/workloads';
+import { documentOf } from '../../model/strategy-document/strategy-document';
+import { canaryPlan, canaryReplicas } from './canary.plan';
+import { canaryObservedTraffic, canarySides, canaryStepOf, canaryTrafficWeight } from './canary.view';
 
 function doc(ctx: DeploymentContext): CanaryStrategy {
   if (ctx.strategy.type !== 'Canary') throw new Error('canaryMachine runs Canary documents only');
   return ctx.strategy;
-}
-
-function podsFor(replicas: number, weight: number): number {
-  return weight <= 0 ? 0 : Math.max(1, Math.ceil((replicas * weight) / 100));
-}
-
-/**
- * Canary pods for `weight` with N = `replicas`: ceil(N·w/100), at least 1 when w > 0, unless a setCanaryScale is in
- * force (explicit replicas are capped at N).
- */
-export function canaryReplicas(replicas: number, weight: number, scale: CanaryScale | null): number {
-  if (scale === null || 'matchTrafficWeight' in scale) return podsFor(replicas, weight);
-  if ('replicas' in scale) return Math.min(scale.replicas, replicas);
-  return podsFor(replicas, scale.weight);
 }
 
 function services(ctx: DeploymentContext): EnsureServiceEffect[] {
@@ -126,6 +115,12 @@ function nextStep(t: Tick, r: CanaryRollout, why: string): void {
 
 export const canaryMachine: StrategyMachine = {
   type: 'Canary',
+  plan: (d, replicas) => canaryPlan(documentOf(d, 'Canary'), replicas),
+  stepOf: canaryStepOf,
+  sides: canarySides,
+  sharedWorkload: false,
+  trafficWeight: canaryTrafficWeight,
+  observedTraffic: canaryObservedTraffic,
 
   comparable: (state) => (state.baseline?.workloads ?? []).some((w) => w.name === names.stable(state.ctx.app)),
 

@@ -8,6 +8,9 @@ import type { DirectTopology, StrategyMachine } from '../shared/machine.types';
 import { deadlinePassed } from '../shared/restore';
 import { effect, emit, setPhase, type Tick } from '../shared/tick';
 import { ensureNewWorkload, isSettled, retireBaseline, scaleWorkload } from '../shared/workloads';
+import { sharedWorkloadSides } from '../shared/shared-workload.view';
+import { recreatePlan } from './recreate.plan';
+import { recreateStepOf, recreateTrafficWeight } from './recreate.view';
 
 function updateStrategy(ctx: DeploymentContext): WorkloadUpdateStrategy {
   return { type: 'Recreate', progressDeadlineSeconds: ctx.strategy.progressDeadlineSeconds };
@@ -27,6 +30,12 @@ function bringUp(t: Tick, r: RecreateRollout): void {
 
 export const recreateMachine: StrategyMachine = {
   type: 'Recreate',
+  plan: (_doc, replicas) => recreatePlan(replicas),
+  stepOf: recreateStepOf,
+  sides: sharedWorkloadSides,
+  sharedWorkload: true,
+  trafficWeight: recreateTrafficWeight,
+  observedTraffic: (_state, _obs, byPods) => byPods,
 
   comparable: (state: DeploymentState) => (state.baseline?.workloads ?? []).some((w) => w.name === names.primary(state.ctx.app)),
 

@@ -8,6 +8,10 @@ import type { DirectTopology, StrategyMachine } from '../shared/machine.types';
 import { deadlinePassed } from '../shared/restore';
 import { effect, emit, setPhase, type Tick } from '../shared/tick';
 import { ensureNewWorkload, isSettled, retireBaseline } from '../shared/workloads';
+import { documentOf } from '../../model/strategy-document/strategy-document';
+import { sharedWorkloadSides } from '../shared/shared-workload.view';
+import { rollingUpdatePlan } from './rolling-update.plan';
+import { rollingUpdateStepOf, rollingUpdateTrafficWeight } from './rolling-update.view';
 
 export function rollingParams(ctx: DeploymentContext): WorkloadUpdateStrategy {
   const s = ctx.strategy;
@@ -21,6 +25,12 @@ function rollout(t: Tick): RollingRollout | null {
 
 export const rollingUpdateMachine: StrategyMachine = {
   type: 'RollingUpdate',
+  plan: (d, replicas) => rollingUpdatePlan(documentOf(d, 'RollingUpdate'), replicas),
+  stepOf: rollingUpdateStepOf,
+  sides: sharedWorkloadSides,
+  sharedWorkload: true,
+  trafficWeight: rollingUpdateTrafficWeight,
+  observedTraffic: (_state, _obs, byPods) => byPods,
 
   comparable: (state: DeploymentState) => (state.baseline?.workloads ?? []).some((w) => w.name === names.primary(state.ctx.app)),
 
