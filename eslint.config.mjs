@@ -2,6 +2,9 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+import importX from 'eslint-plugin-import-x';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
+import cutover from './scripts/eslint/no-import-cycle.mjs';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'libs/persistence/src/generated/**', 'coverage/**', '.sandbox/**'] },
@@ -28,10 +31,32 @@ export default tseslint.config(
     files: ['libs/domain/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [
-        { group: ['@nestjs/*', '@prisma/*', '@kubernetes/*', 'bullmq', 'ioredis', 'pg', '@cutover/*'], message: 'libs/domain is pure: plain data in, plain data out.' },
+        { group: ['@nestjs/*', '@prisma/*', '@kubernetes/*', 'bullmq', 'ioredis', 'pg', '@cutover/*', 'node:*'], message: 'libs/domain is pure: plain data in, plain data out.' },
       ] }],
       'no-restricted-globals': ['error', { name: 'Date', message: 'Time comes in as data.' }],
       'no-restricted-properties': ['error', { object: 'Math', property: 'random', message: 'No randomness in the pure domain.' }],
+    },
+  },
+  {
+    // No import cycle anywhere. import-x/no-cycle follows runtime imports through the resolver; it skips
+    // `import type`, so cutover/no-import-cycle (scripts/eslint/) adds the cycles made of type imports too.
+    files: ['**/*.ts'],
+    plugins: { 'import-x': importX, cutover },
+    settings: { 'import-x/resolver-next': [createTypeScriptImportResolver({ project: './tsconfig.json' })] },
+    rules: { 'import-x/no-cycle': ['error', { ignoreExternal: true }], 'cutover/no-import-cycle': 'error' },
+  },
+  {
+    files: ['libs/domain/src/**/*.ts'],
+    // Specs may drive a strategy through the engine: they are not part of the floors.
+    ignores: ['**/*.spec.ts'],
+    plugins: { 'import-x': importX },
+    rules: {
+      // The domain's floors: model/ (types and documents) <- strategies/ (one folder per strategy) <- engine/
+      // (decide, command rules, plan, status). A floor imports only the floors below it.
+      'import-x/no-restricted-paths': ['error', { zones: [
+        { target: './libs/domain/src/model', from: ['./libs/domain/src/strategies', './libs/domain/src/engine'], message: 'model/ is the bottom floor of the domain: it imports neither strategies/ nor engine/.' },
+        { target: './libs/domain/src/strategies', from: './libs/domain/src/engine', message: 'strategies/ sits below engine/: a strategy never imports the engine (the engine dispatches to the strategy registry).' },
+      ] }],
     },
   },
   {
