@@ -89,4 +89,29 @@ describe('audit log', () => {
     const verify = await get('/v1/audit/verify').expect(200);
     expect(verify.body).toMatchObject({ ok: false, firstBroken: { seq: victim.seq, reason: expect.stringContaining('altered') } });
   });
+
+  it('names the resource (app, environment, cluster) and filters by those names, also after the app is deleted', async () => {
+    const auth = { authorization: `Bearer ${admin}` };
+    await scratchClusterNamed('audit-names-c');
+    await request(api.server).post('/v1/apps').set(auth).send({ name: 'named' }).expect(201);
+    await request(api.server).post('/v1/apps/named/environments').set(auth).send({ name: 'prod', cluster: 'audit-names-c', namespace: 'named', replicas: 1 }).expect(201);
+    await request(api.server).delete('/v1/apps/named').set(auth).expect(204);
+    const byApp = await get('/v1/audit?app=named').expect(200);
+    expect(byApp.body.items.map((e: { action: string }) => e.action)).toEqual(['app.delete', 'environment.create', 'app.create']);
+    expect(byApp.body.items[1]).toMatchObject({ app: 'named', environment: 'prod', cluster: 'audit-names-c', version: null });
+    const byEnv = await get('/v1/audit?app=named&environment=prod').expect(200);
+    expect(byEnv.body.items.map((e: { action: string }) => e.action)).toEqual(['environment.create']);
+    const bad = await get('/v1/audit?app=Not_A_Name').expect(422);
+    expect(bad.body.errors).toEqual([expect.objectContaining({ path: 'app' })]);
+  });
+
+  async function scratchClusterNamed(name: string): Promise<void> {
+    const client = new Client({ connectionString: scratch.url });
+    await client.connect();
+    try {
+      await client.query(`INSERT INTO "Cluster" ("id", "name", "server", "authKind", "credentials", "updatedAt") VALUES (gen_random_uuid(), $1, 'https://127.0.0.1:1', 'token', '\\x01', now())`, [name]);
+    } finally {
+      await client.end();
+    }
+  }
 });

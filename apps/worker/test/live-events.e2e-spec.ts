@@ -2,7 +2,6 @@
 // this process, one a child process) stream it over SSE through Redis nudges and Postgres reads. Every client sees
 // every event once, in position order; a client that disconnects resumes with Last-Event-ID and misses nothing.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
@@ -66,9 +65,8 @@ describe('live events: worker → Redis nudge → two api processes → SSE clie
 
   beforeAll(async () => {
     stack = await startStack('live');
-    const bootstrap = `cut_bootstrap_${randomBytes(16).toString('hex')}`;
-    api = await startTestApi({ env: { CUTOVER_QUEUE_PREFIX: stack.prefix, CUTOVER_BOOTSTRAP_TOKEN: bootstrap } });
-    other = await startChildApi({ ...process.env, CUTOVER_QUEUE_PREFIX: stack.prefix, CUTOVER_BOOTSTRAP_TOKEN: bootstrap });
+    api = await startTestApi({ env: { CUTOVER_QUEUE_PREFIX: stack.prefix } });
+    other = await startChildApi({ ...process.env, CUTOVER_QUEUE_PREFIX: stack.prefix, CUTOVER_BOOTSTRAP_TOKEN: api.bootstrapToken });
     worker = await startWorker(stack);
     admin = await api.token('admin');
   }, 240_000);

@@ -79,6 +79,10 @@ describe('auditEntryHash', () => {
     statusCode: 201,
     reason: null,
     prevHash: GENESIS_HASH,
+    app: 'shop',
+    environment: 'prod',
+    version: '1.2.0',
+    cluster: 'eu-1',
   };
 
   it('changes when any field or the previous hash changes', () => {
@@ -92,6 +96,10 @@ describe('auditEntryHash', () => {
       { action: 'token.revoke' },
       { resourceType: 'cluster' },
       { resourceId: null },
+      { app: 'shop2' },
+      { environment: null },
+      { version: '1.2.1' },
+      { cluster: 'eu-2' },
       { requestId: 'r' },
       { interface: 'graphql' },
       { clientAddress: '10.0.0.1' },

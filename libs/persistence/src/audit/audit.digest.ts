@@ -88,6 +88,10 @@ export interface ChainedAuditFields {
   action: string;
   resourceType: string;
   resourceId: string | null;
+  app: string | null;
+  environment: string | null;
+  version: string | null;
+  cluster: string | null;
   requestId: string | null;
   interface: string;
   clientAddress: string | null;
@@ -100,13 +104,13 @@ export interface ChainedAuditFields {
 
 /**
  * The entry's hash: sha256 over a fixed-order array of every field and the previous hash.
- * An array (not an object) so a field rename can never reorder the input; "v1" names the layout so a
- * future layout can be told apart while old rows still verify.
+ * An array (not an object) so a field rename can never reorder the input; "v2" names the layout (v1 had no
+ * resource names; migration 20261207025500_audit_resource_names re-hashed the chain in v2 with the same text).
  */
 export function auditEntryHash(fields: ChainedAuditFields): string {
   return sha256Hex(
     JSON.stringify([
-      'v1',
+      'v2',
       fields.seq.toString(),
       fields.at.toISOString(),
       fields.actorTokenId,
@@ -114,6 +118,10 @@ export function auditEntryHash(fields: ChainedAuditFields): string {
       fields.action,
       fields.resourceType,
       fields.resourceId,
+      fields.app,
+      fields.environment,
+      fields.version,
+      fields.cluster,
       fields.requestId,
       fields.interface,
       fields.clientAddress,

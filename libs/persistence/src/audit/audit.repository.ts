@@ -4,12 +4,25 @@ import { AuditEntry, Prisma, PrismaClient } from '../generated/prisma/client';
 import { PrismaService } from '../prisma/prisma.service';
 import { runTransaction, Tx } from '../transaction/transaction.service';
 import { auditEntryHash, GENESIS_HASH } from './audit.digest';
-import { AuditInput, AuditListFilter, AuditPage, AuditVerification } from './audit.types';
+import { AuditInput, AuditListFilter, AuditPage, AuditVerification, ResourceNames } from './audit.types';
 
 /** pg advisory lock serialising chain appends; distinct from Prisma's migration lock (72707369). */
 export const AUDIT_CHAIN_LOCK_KEY = 7_305_289_601n;
 const VERIFY_BATCH = 1_000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+// The names of a resource by type; $1 is the entry's resourceId (clusters are audited by name).
+const NAMES_SQL: Record<string, string> = {
+  deployment: `SELECT a."name" AS "app", e."name" AS "environment", r."version", c."name" AS "cluster"
+    FROM "Deployment" d JOIN "Environment" e ON e."id" = d."environmentId" JOIN "Application" a ON a."id" = e."applicationId"
+    JOIN "Release" r ON r."id" = d."releaseId" JOIN "Cluster" c ON c."id" = e."clusterId" WHERE d."id"::text = $1`,
+  environment: `SELECT a."name" AS "app", e."name" AS "environment", c."name" AS "cluster"
+    FROM "Environment" e JOIN "Application" a ON a."id" = e."applicationId" JOIN "Cluster" c ON c."id" = e."clusterId" WHERE e."id"::text = $1`,
+  app: `SELECT a."name" AS "app" FROM "Application" a WHERE a."id"::text = $1`,
+  release: `SELECT a."name" AS "app", r."version" FROM "Release" r JOIN "Application" a ON a."id" = r."applicationId" WHERE r."id"::text = $1`,
+  cluster: `SELECT c."name" AS "cluster" FROM "Cluster" c WHERE c."name" = $1 OR c."id"::text = $1 LIMIT 1`,
+};
+const NAMED_TYPES = new Set(Object.keys(NAMES_SQL));
 
 /**
  * The audit log: a hash chain in which every entry covers all its fields and the previous entry's hash,
@@ -36,6 +49,7 @@ export class AuditRepository {
       SELECT nextval(pg_get_serial_sequence('"AuditEntry"', 'seq')) AS seq`;
     if (!next) throw new Error('AuditEntry sequence returned no value');
 
+    const names = await this.namesOf(tx, entry);
     const fields = {
       seq: BigInt(next.seq),
       at: entry.at ?? new Date(),
@@ -44,6 +58,10 @@ export class AuditRepository {
       action: entry.action,
       resourceType: entry.resourceType,
       resourceId: entry.resourceId ?? null,
+      app: names.app ?? null,
+      environment: names.environment ?? null,
+      version: names.version ?? null,
+      cluster: names.cluster ?? null,
       requestId: entry.requestId ?? null,
       interface: entry.interface,
       clientAddress: entry.clientAddress ?? null,
@@ -54,6 +72,22 @@ export class AuditRepository {
       prevHash: head?.hash ?? GENESIS_HASH,
     };
     return tx.auditEntry.create({ data: { ...fields, hash: auditEntryHash(fields) } });
+  }
+
+  /**
+   * The names of the entry's resource as the transaction sees it, the caller's own (non-empty) ones winning. One
+   * indexed lookup by id; nothing for resource types without names (tokens, the api).
+   */
+  private async namesOf(tx: Tx, entry: AuditInput): Promise<ResourceNames> {
+    const given = entry.names ?? {};
+    const id = entry.resourceId;
+    let found: ResourceNames = {};
+    if (id && NAMED_TYPES.has(entry.resourceType)) {
+      const rows = await tx.$queryRawUnsafe<ResourceNames[]>(NAMES_SQL[entry.resourceType]!, id);
+      found = rows[0] ?? {};
+    }
+    const pick = (k: keyof ResourceNames) => given[k] ?? found[k] ?? null;
+    return { app: pick('app'), environment: pick('environment'), version: pick('version'), cluster: pick('cluster') };
   }
 
   /** For attempts refused before any business transaction (401, 403): the entry gets one of its own. */
@@ -68,6 +102,8 @@ export class AuditRepository {
       where.OR = UUID.test(filter.actor) ? [{ actorName: filter.actor }, { actorTokenId: filter.actor }] : [{ actorName: filter.actor }];
     }
     if (filter.action) where.action = filter.action;
+    if (filter.app) where.app = filter.app;
+    if (filter.environment) where.environment = filter.environment;
     if (filter.resource) {
       where.resourceType = filter.resource.type;
       if (filter.resource.id !== undefined) where.resourceId = filter.resource.id;

@@ -9,6 +9,11 @@ export interface AuditInput {
   action: string;
   resourceType: string;
   resourceId?: string | null;
+  /**
+   * The resource's names. Looked up from resourceType/resourceId in the entry's transaction when absent; pass
+   * them when the resource is gone by then (a delete) or has no row (a refused create).
+   */
+  names?: ResourceNames;
   requestId?: string | null;
   interface: AuditInterface;
   clientAddress?: string | null;
@@ -21,7 +26,17 @@ export interface AuditInput {
   at?: Date;
 }
 
+export interface ResourceNames {
+  app?: string | null;
+  environment?: string | null;
+  version?: string | null;
+  cluster?: string | null;
+}
+
 export interface AuditListFilter {
+  /** Resource names (exact). */
+  app?: string;
+  environment?: string;
   /** Actor name, or the token id when it is a UUID. */
   actor?: string;
   action?: string;

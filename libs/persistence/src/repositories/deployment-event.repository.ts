@@ -94,7 +94,17 @@ interface PageRow {
   events: FeedEvent[] | null;
 }
 
-const HORIZON = `(pg_snapshot_xmin(pg_current_snapshot())::text::bigint << 20)`;
+// The settled horizon of the statement's snapshot: the oldest transaction still open that could write our table,
+// else the snapshot's xmax. Transactions that positively belong to another database of the server (pg_stat_activity)
+// cannot, so they hold nothing back; any we cannot place (another role's session, one that ended meanwhile) still do.
+const HORIZON = `(SELECT coalesce(
+    (SELECT min(x::text::bigint) FROM pg_snapshot_xip(s.snap) AS x
+      WHERE NOT EXISTS (SELECT 1 FROM pg_stat_activity a
+        WHERE a.backend_xid IS NOT NULL AND a.datid IS NOT NULL
+          AND a.datid <> (SELECT d.oid FROM pg_database d WHERE d.datname = current_database())
+          AND a.backend_xid::text::bigint = x::text::bigint % 4294967296)),
+    pg_snapshot_xmax(s.snap)::text::bigint) << 20
+  FROM (SELECT pg_current_snapshot() AS snap) s)`;
 
 // Inserts events for one deployment inside the caller's transaction (the position default numbers them).
 const INSERT_SQL = `

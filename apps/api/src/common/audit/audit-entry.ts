@@ -1,11 +1,13 @@
 import type { RequestContext } from '@cutover/domain';
-import { type AuditInput, type AuditOutcome, digestInput } from '@cutover/persistence';
+import { type AuditInput, type AuditOutcome, digestInput, type ResourceNames } from '@cutover/persistence';
 
 export interface AuditedAction {
   /** `<resource>.<verb>`: `token.create`, `cluster.register`, `release.create`. */
   action: string;
   resourceType: string;
   resourceId?: string | null;
+  /** The resource's names, when they cannot be looked up from resourceId (it was deleted, or never created). */
+  names?: ResourceNames;
   /** The request input; only its digest is stored, computed with secrets removed. */
   input?: unknown;
   outcome?: AuditOutcome;
@@ -24,6 +26,7 @@ export function auditEntry(ctx: RequestContext, what: AuditedAction): AuditInput
     action: what.action,
     resourceType: what.resourceType,
     resourceId: what.resourceId ?? null,
+    ...(what.names ? { names: what.names } : {}),
     requestId: ctx.requestId,
     interface: ctx.interface,
     clientAddress: ctx.clientAddress,

@@ -78,7 +78,7 @@ export class AppsService {
         });
       }
       await this.apps.delete(tx, app.id);
-      await this.audit.append(tx, auditEntry(ctx, { action: 'app.delete', resourceType: 'app', resourceId: app.id, input: { name } }));
+      await this.audit.append(tx, auditEntry(ctx, { action: 'app.delete', resourceType: 'app', resourceId: app.id, names: { app: name }, input: { name } }));
     });
     // Its releases went with it (cascade): cached release lists must not outlive the app.
     await this.cache.invalidate(releaseListScope(name));

@@ -131,7 +131,7 @@ export class ClustersService {
           environments: result.environments,
         });
       }
-      await this.audit.append(tx, auditEntry(ctx, { action: 'cluster.delete', resourceType: 'cluster', resourceId: name }));
+      await this.audit.append(tx, auditEntry(ctx, { action: 'cluster.delete', resourceType: 'cluster', resourceId: name, names: { cluster: name } }));
     });
   }
 

@@ -151,7 +151,7 @@ export class EnvironmentsService {
       await this.environments.delete(tx, env.id);
       await this.audit.append(
         tx,
-        auditEntry(ctx, { action: 'environment.delete', resourceType: 'environment', resourceId: env.id, input: { app: appName, name } }),
+        auditEntry(ctx, { action: 'environment.delete', resourceType: 'environment', resourceId: env.id, names: { app: appName, environment: name, cluster: env.clusterName }, input: { app: appName, name } }),
       );
     });
   }

@@ -1,6 +1,7 @@
 import { ArgsType, Field } from '@nestjs/graphql';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsISO8601, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsDns1123Label } from '../../apps/dto/k8s-name.validator';
 import { PageQuery } from '../../../common/pagination/page-query.dto';
 
 @ArgsType()
@@ -18,6 +19,18 @@ export class AuditQuery extends PageQuery {
   @IsString()
   @MaxLength(200)
   action?: string;
+
+  @ApiPropertyOptional({ example: 'shop', description: 'Entries about this app (by name), including ones about it after it was deleted.' })
+  @Field(() => String, { nullable: true, description: 'Entries about this app (by name).' })
+  @IsOptional()
+  @IsDns1123Label()
+  app?: string;
+
+  @ApiPropertyOptional({ example: 'production', description: 'Entries about this environment (by name).' })
+  @Field(() => String, { nullable: true, description: 'Entries about this environment (by name).' })
+  @IsOptional()
+  @IsDns1123Label()
+  environment?: string;
 
   @ApiPropertyOptional({ example: 'cluster:prod', description: '`<type>` or `<type>:<id>`.' })
   @Field(() => String, { nullable: true, description: '`<type>` or `<type>:<id>`.' })

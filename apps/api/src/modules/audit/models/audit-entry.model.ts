@@ -32,6 +32,22 @@ export class AuditEntryModel {
   @Field(() => String, { nullable: true })
   resourceId!: string | null;
 
+  @ApiProperty({ type: String, nullable: true, description: "The resource's app, by name (kept after it is deleted)." })
+  @Field(() => String, { nullable: true, description: "The resource's app, by name (kept after it is deleted)." })
+  app!: string | null;
+
+  @ApiProperty({ type: String, nullable: true, description: "The resource's environment, by name." })
+  @Field(() => String, { nullable: true, description: "The resource's environment, by name." })
+  environment!: string | null;
+
+  @ApiProperty({ type: String, nullable: true, description: 'The release version (releases, deployments).' })
+  @Field(() => String, { nullable: true, description: 'The release version (releases, deployments).' })
+  version!: string | null;
+
+  @ApiProperty({ type: String, nullable: true, description: "The resource's cluster, by name." })
+  @Field(() => String, { nullable: true, description: "The resource's cluster, by name." })
+  cluster!: string | null;
+
   @ApiProperty({ type: String, nullable: true })
   @Field(() => String, { nullable: true })
   requestId!: string | null;
