@@ -25,9 +25,11 @@ import { EventsModule } from './modules/events/events.module';
 import { ReleasesModule } from './modules/releases/releases.module';
 import { HealthModule } from './modules/health/health.module';
 import { TokensModule } from './modules/tokens/tokens.module';
+import { NotificationsModule } from './modules/notifications/notifications.module';
+import { ChatOpsModule } from './modules/chatops/chatops.module';
 
 /** Resource modules: add yours here (one line). */
-const resourceModules = [HealthModule, TokensModule, AuditModule, ClustersModule, AppsModule, EnvironmentsModule, ReleasesModule, DeploymentsModule, EventsModule];
+const resourceModules = [HealthModule, TokensModule, AuditModule, ClustersModule, AppsModule, EnvironmentsModule, ReleasesModule, DeploymentsModule, EventsModule, NotificationsModule, ChatOpsModule];
 
 export interface AppModuleOptions {
   config: ApiConfig;

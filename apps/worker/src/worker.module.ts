@@ -1,11 +1,23 @@
 import { CutoverConfigModule, type WorkerConfig } from '@cutover/config';
 import { type DynamicModule, Module } from '@nestjs/common';
-import { DeploymentTickRepository, PersistenceModule } from '@cutover/persistence';
+import {
+  ClusterRepository,
+  DeploymentEventRepository,
+  DeploymentRepository,
+  DeploymentTickRepository,
+  NotificationChannelRepository,
+  NotificationCursorRepository,
+  NotificationDeliveryRepository,
+  PersistenceModule,
+} from '@cutover/persistence';
 import { QueueModule } from '@cutover/queue';
 import { CheckRunner } from './checks/check-runner.service';
 import { ClusterGateways } from './clusters/cluster-gateways.service';
 import { EffectsRunner } from './effects/effects-runner.service';
 import { DeploymentProcessor } from './processors/deployment.processor';
+import { NotificationDeliveryProcessor } from './notifications/notification-delivery.processor';
+import { NotificationDeliveryService } from './notifications/notification-delivery.service';
+import { NotificationDispatcher } from './notifications/notification-dispatcher.service';
 import { Reconciler } from './reconciler/reconciler.service';
 import { DeploymentTickService } from './ticks/deployment-tick.service';
 import { WakeRouter } from './watches/wake-router.service';
@@ -28,8 +40,18 @@ export class WorkerModule {
         DeploymentTickService,
         DeploymentProcessor,
         Reconciler,
+        // Notifications: their own queue and consumer beside the ticks (docs/notifications.md).
+        DeploymentEventRepository,
+        DeploymentRepository,
+        ClusterRepository,
+        NotificationChannelRepository,
+        NotificationDeliveryRepository,
+        NotificationCursorRepository,
+        NotificationDeliveryService,
+        NotificationDeliveryProcessor,
+        NotificationDispatcher,
       ],
-      exports: [DeploymentTickService, Reconciler, ClusterGateways],
+      exports: [DeploymentTickService, Reconciler, ClusterGateways, NotificationDispatcher, NotificationDeliveryProcessor],
     };
   }
 }

@@ -17,4 +17,8 @@ export interface WorkerOptions {
   clusterIds?: string[];
   /** Collapse bursts of watch events for one deployment into one wake (default 15 ms). */
   wakeDebounceMs?: number;
+  /** Dispatch and deliver notifications (default true). */
+  notifications?: boolean;
+  /** The dispatcher reads the event feed at least this often even without a Redis nudge (default 5 s). */
+  notificationPollMs?: number;
 }

@@ -15,6 +15,21 @@ interface CommonConfig {
   queuePrefix: string;
   /** Pool size of the Prisma (pg) connection pool per process. */
   databasePoolSize: number;
+  /** Where people reach Cutover (CUTOVER_PUBLIC_URL, no trailing slash): links in notifications and chat; null = no links. */
+  publicUrl: string | null;
+  notifications: NotificationSettings;
+}
+
+/** Delivery of webhook / Slack notifications (docs/notifications.md). */
+export interface NotificationSettings {
+  /** Attempts per delivery, the first one included. */
+  attempts: number;
+  /** Back-off before the second attempt; it doubles each time, with jitter. */
+  backoffMs: number;
+  /** A receiver that has not answered by then has failed that attempt. */
+  timeoutMs: number;
+  /** Deliveries in a row that ran out of attempts before the channel is disabled. */
+  disableAfter: number;
 }
 
 export interface ApiConfig extends CommonConfig {
@@ -23,6 +38,8 @@ export interface ApiConfig extends CommonConfig {
   port: number;
   /** Admin token accepted until real tokens exist; null when not configured. */
   bootstrapToken: string | null;
+  /** Slack's signing secret (CUTOVER_SLACK_SIGNING_SECRET); null = chatops off (its routes answer 404). */
+  slackSigningSecret: string | null;
 }
 
 export interface WorkerConfig extends CommonConfig {
@@ -91,6 +108,11 @@ const common = {
     .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 letters, digits, dots, dashes or underscores')
     .default('cutover'),
   DATABASE_POOL_SIZE: int(1, 200, 10),
+  CUTOVER_PUBLIC_URL: url(['https:', 'http:'], 'https://cutover.example.com').optional(),
+  CUTOVER_NOTIFY_ATTEMPTS: int(1, 50, 6),
+  CUTOVER_NOTIFY_BACKOFF_MS: int(1, 3_600_000, 2_000),
+  CUTOVER_NOTIFY_TIMEOUT_MS: int(100, 120_000, 5_000),
+  CUTOVER_NOTIFY_DISABLE_AFTER: int(1, 1_000, 5),
 };
 
 const apiSchema = z.object({
@@ -98,6 +120,7 @@ const apiSchema = z.object({
   HOST: z.string().trim().min(1, 'must be a host name or address, e.g. 0.0.0.0').default('0.0.0.0'),
   PORT: int(1, 65_535, 3000),
   CUTOVER_BOOTSTRAP_TOKEN: z.string().min(20, 'must be at least 20 characters when set').optional(),
+  CUTOVER_SLACK_SIGNING_SECRET: z.string().min(8, 'must be the Signing Secret from your Slack app\'s Basic Information page').optional(),
 });
 
 const workerSchema = z.object({
@@ -120,7 +143,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, kind: ProcessKi
     const parsed = apiSchema.safeParse(input);
     if (!parsed.success) throw new ConfigError(kind, toIssues(parsed.error));
     const v = parsed.data;
-    return { kind, ...commonConfig(v), host: v.HOST, port: v.PORT, bootstrapToken: v.CUTOVER_BOOTSTRAP_TOKEN ?? null };
+    return { kind, ...commonConfig(v), host: v.HOST, port: v.PORT, bootstrapToken: v.CUTOVER_BOOTSTRAP_TOKEN ?? null, slackSigningSecret: v.CUTOVER_SLACK_SIGNING_SECRET ?? null };
   }
   const parsed = workerSchema.safeParse(input);
   if (!parsed.success) throw new ConfigError(kind, toIssues(parsed.error));
@@ -137,6 +160,13 @@ function commonConfig(v: z.output<z.ZodObject<typeof common>>): CommonConfig {
     logLevel: v.LOG_LEVEL,
     queuePrefix: v.CUTOVER_QUEUE_PREFIX,
     databasePoolSize: v.DATABASE_POOL_SIZE,
+    publicUrl: v.CUTOVER_PUBLIC_URL ? v.CUTOVER_PUBLIC_URL.replace(/\/+$/, '') : null,
+    notifications: {
+      attempts: v.CUTOVER_NOTIFY_ATTEMPTS,
+      backoffMs: v.CUTOVER_NOTIFY_BACKOFF_MS,
+      timeoutMs: v.CUTOVER_NOTIFY_TIMEOUT_MS,
+      disableAfter: v.CUTOVER_NOTIFY_DISABLE_AFTER,
+    },
   };
 }
 

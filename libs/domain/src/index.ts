@@ -31,3 +31,5 @@ export { deploymentProgress, currentStepOf, type DeploymentProgress, type SidePr
 export { canaryReplicas } from './strategies/canary/canary.plan';
 export { describePodProgress } from './strategies/shared/pod-failures';
 export { releaseLabelValue, hookJobName, dnsLabelName } from './model/release/release-names.util';
+export * from './engine/notifications/notification.types';
+export * from './engine/notifications/slack-blocks.util';

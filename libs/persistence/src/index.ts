@@ -31,3 +31,6 @@ export * from './repositories/deployment.repository';
 export * from './repositories/idempotency.repository';
 export * from './repositories/deployment-tick.repository';
 export * from './repositories/deployment-event.repository';
+export * from './repositories/notification-channel.repository';
+export * from './repositories/notification-delivery.repository';
+export * from './repositories/chat-identity.repository';

@@ -3,3 +3,4 @@ export * from './jobs.types';
 export * from './deployment.queue';
 export * from './queue.module';
 export * from './events.publisher';
+export * from './notification.queue';

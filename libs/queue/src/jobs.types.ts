@@ -2,20 +2,24 @@
 import { z } from 'zod';
 
 export const DEPLOYMENTS_QUEUE = 'deployments';
+/** Webhook and Slack deliveries: a queue of their own, so a slow receiver never waits in line with a tick. */
+export const NOTIFICATIONS_QUEUE = 'notifications';
 
 export const JOB_NAMES = {
   deploymentTick: 'deployment.tick',
+  notificationDeliver: 'notification.deliver',
 } as const;
 
 const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be a UUID');
 
 export const jobSchemas = {
   [JOB_NAMES.deploymentTick]: z.object({ deploymentId: uuid }).strict(),
+  [JOB_NAMES.notificationDeliver]: z.object({ deliveryId: uuid }).strict(),
 } as const;
 
 export type JobName = keyof typeof jobSchemas;
 
-/** `{ name: 'deployment.tick', data: { deploymentId } }` and, later, one member per job kind. */
+/** `{ name: 'deployment.tick', data: { deploymentId } }`, `{ name: 'notification.deliver', data: { deliveryId } }`. */
 export type JobItem = { [N in JobName]: { name: N; data: z.output<(typeof jobSchemas)[N]> } }[JobName];
 export type JobOf<N extends JobName> = Extract<JobItem, { name: N }>;
 
@@ -34,5 +38,12 @@ export function parseJob(name: string, data: unknown): JobItem {
   const schema = jobSchemas[name as JobName];
   const parsed = schema.safeParse(data);
   if (!parsed.success) throw new InvalidJobError(name, parsed.error.issues.map((i) => `${i.path.join('.') || '(payload)'}: ${i.message}`).join('; '));
-  return { name: name as JobName, data: parsed.data };
+  // The schema was picked by this very name, so the pair is one member of the union.
+  return { name: name as JobName, data: parsed.data } as JobItem;
+}
+
+/** parseJob for a processor that handles one job name: a job of another name is invalid there. */
+export function parseJobAs<N extends JobName>(expected: N, name: string, data: unknown): JobOf<N>['data'] {
+  if (name !== expected) throw new InvalidJobError(name, `this queue handles ${expected} only`);
+  return (parseJob(name, data) as JobOf<N>).data as JobOf<N>['data'];
 }

@@ -1,18 +1,22 @@
 import { CUTOVER_CONFIG, type CutoverConfig } from '@cutover/config';
 import { Global, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { DeploymentQueue } from './deployment.queue';
+import { NotificationQueue } from './notification.queue';
 
 /** Closes the producer's Redis connection with the app. */
 @Injectable()
 class DeploymentQueueCloser implements OnApplicationShutdown {
-  constructor(@Inject(DeploymentQueue) private readonly queue: DeploymentQueue) {}
+  constructor(
+    @Inject(DeploymentQueue) private readonly queue: DeploymentQueue,
+    @Inject(NotificationQueue) private readonly notifications: NotificationQueue,
+  ) {}
 
   async onApplicationShutdown(): Promise<void> {
-    await this.queue.close();
+    await Promise.all([this.queue.close(), this.notifications.close()]);
   }
 }
 
-/** DeploymentQueue for every module (api and worker), connected with the validated config. */
+/** DeploymentQueue and NotificationQueue for every module (api and worker), connected with the validated config. */
 @Global()
 @Module({
   providers: [
@@ -21,8 +25,17 @@ class DeploymentQueueCloser implements OnApplicationShutdown {
       inject: [CUTOVER_CONFIG],
       useFactory: (config: CutoverConfig) => new DeploymentQueue({ redisUrl: config.redisUrl, prefix: config.queuePrefix }),
     },
+    {
+      provide: NotificationQueue,
+      inject: [CUTOVER_CONFIG],
+      useFactory: (config: CutoverConfig) =>
+        new NotificationQueue(
+          { redisUrl: config.redisUrl, prefix: config.queuePrefix },
+          { attempts: config.notifications.attempts, backoffMs: config.notifications.backoffMs },
+        ),
+    },
     DeploymentQueueCloser,
   ],
-  exports: [DeploymentQueue],
+  exports: [DeploymentQueue, NotificationQueue],
 })
 export class QueueModule {}

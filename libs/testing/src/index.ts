@@ -3,3 +3,4 @@ export * from './test-database';
 export * from './test-prisma';
 export * from './prisma-schema';
 export * from './sse-client';
+export * from './slack-block-kit';

@@ -1,6 +1,6 @@
 import { CUTOVER_CONFIG, type WorkerConfig } from '@cutover/config';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { DEPLOYMENTS_QUEUE, DeploymentQueue, InvalidJobError, parseJob } from '@cutover/queue';
+import { DEPLOYMENTS_QUEUE, DeploymentQueue, InvalidJobError, JOB_NAMES, parseJobAs } from '@cutover/queue';
 import { DomainError } from '@cutover/domain';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { DeploymentTickService, type TickOutcome } from '../ticks/deployment-tick.service';
@@ -50,7 +50,7 @@ export class DeploymentProcessor implements OnApplicationBootstrap, OnModuleDest
   async process(job: Job): Promise<TickOutcome> {
     let deploymentId: string;
     try {
-      deploymentId = parseJob(job.name, job.data).data.deploymentId;
+      deploymentId = parseJobAs(JOB_NAMES.deploymentTick, job.name, job.data).deploymentId;
     } catch (error) {
       if (error instanceof InvalidJobError) throw new UnrecoverableError(error.message);
       throw error;

@@ -71,6 +71,12 @@ export class ClusterRepository {
     return toRecord(row);
   }
 
+  /** The names of these clusters (ids that do not exist are left out). */
+  async namesOf(ids: readonly string[]): Promise<string[]> {
+    const rows = await this.prisma.cluster.findMany({ where: { id: { in: [...ids] } }, select: { name: true } });
+    return rows.map((r) => r.name);
+  }
+
   async findByName(name: string): Promise<ClusterRecord | null> {
     const row = await this.prisma.cluster.findUnique({ where: { name } });
     return row ? toRecord(row) : null;

@@ -22,6 +22,8 @@ export interface EnvironmentRecord {
   /** The normalised default strategy document (libs/domain StrategyDocument). */
   strategy: Prisma.JsonValue;
   service: EnvironmentService | null;
+  /** Chat asks for a confirmation button before deploy, promote, abort and rollback here. */
+  protected: boolean;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -34,6 +36,7 @@ export interface NewEnvironment {
   replicas: number;
   strategy: Prisma.InputJsonValue;
   service: EnvironmentService | null;
+  protected?: boolean;
 }
 
 /** Only these change after creation; `service: null` removes the Service port. */
@@ -41,6 +44,7 @@ export interface EnvironmentPatch {
   replicas?: number;
   strategy?: Prisma.InputJsonValue;
   service?: EnvironmentService | null;
+  protected?: boolean;
 }
 
 const include = { application: { select: { name: true } }, cluster: { select: { name: true } } } as const;
@@ -59,6 +63,7 @@ function toRecord(row: Row): EnvironmentRecord {
     replicas: row.replicas,
     strategy: row.strategy,
     service: row.servicePort !== null && targetPort !== null ? { port: row.servicePort, targetPort } : null,
+    protected: row.protected,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
@@ -88,6 +93,7 @@ export class EnvironmentRepository {
           namespace: env.namespace,
           replicas: env.replicas,
           strategy: env.strategy,
+          protected: env.protected ?? false,
           ...serviceColumns(env.service),
         },
         include,
@@ -137,6 +143,7 @@ export class EnvironmentRepository {
         ...(patch.replicas !== undefined ? { replicas: patch.replicas } : {}),
         ...(patch.strategy !== undefined ? { strategy: patch.strategy } : {}),
         ...(patch.service !== undefined ? serviceColumns(patch.service) : {}),
+        ...(patch.protected !== undefined ? { protected: patch.protected } : {}),
       },
       include,
     });

@@ -13,11 +13,18 @@ import { REQUEST_ID_HEADER, loggableUrl, requestIdFrom } from './http-request.ty
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
 const jsonType = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
+const formType = /^application\/x-www-form-urlencoded\s*(?:;|$)/i;
 const bodyMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** Slack posts forms, and signs their raw bytes: these routes take a form body, kept as text for the signature. */
+export const FORM_ROUTES = /^\/v1\/chatops\/slack\/(?:commands|interactions)(?:\?|$)/;
 
 /** A body that is not JSON on a method that carries one: 415 before any parser or handler sees it. */
-export function unsupportedMediaType(method: string, headers: IncomingMessage['headers']): DomainError | undefined {
+export function unsupportedMediaType(method: string, headers: IncomingMessage['headers'], url = ''): DomainError | undefined {
   if (!bodyMethods.has(method)) return undefined;
+  if (FORM_ROUTES.test(url)) {
+    const type = headers['content-type'];
+    return type && formType.test(type) ? undefined : new DomainError('UNSUPPORTED_MEDIA_TYPE', 'Slack endpoints take application/x-www-form-urlencoded bodies.');
+  }
   const length = headers['content-length'];
   const hasBody = (length !== undefined && length !== '0') || headers['transfer-encoding'] !== undefined;
   if (!hasBody) return undefined;
@@ -38,9 +45,11 @@ export function configureFastify(app: NestFastifyApplication): void {
   fastify.setReplySerializer((payload) => serializeOnce(payload) as string);
   // application/merge-patch+json and friends parse like JSON.
   fastify.addContentTypeParser(/^application\/[\w.-]+\+json$/i, { parseAs: 'string', bodyLimit: BODY_LIMIT_BYTES }, fastify.getDefaultJsonParser('error', 'error'));
+  // Forms reach only FORM_ROUTES (the onRequest hook refuses them elsewhere), as the raw text their signature covers.
+  fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: BODY_LIMIT_BYTES }, (_req: FastifyRequest, body: string | Buffer, done: (err: Error | null, body?: unknown) => void) => done(null, body.toString()));
   fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
-    const refused = unsupportedMediaType(request.method, request.headers);
+    const refused = unsupportedMediaType(request.method, request.headers, request.url);
     requestScope.run({ requestId: request.id }, () => done(refused));
   });
 }
@@ -60,10 +69,11 @@ export function configureExpress(app: NestExpressApplication, logger: Logger): v
     }),
   );
   app.use((req: IncomingMessage & { id?: unknown }, _res: ServerResponse, next: (err?: unknown) => void) => {
-    const refused = unsupportedMediaType(req.method ?? 'GET', req.headers);
+    const refused = unsupportedMediaType(req.method ?? 'GET', req.headers, req.url ?? '');
     requestScope.run({ requestId: String(req.id) }, () => next(refused));
   });
   app.useBodyParser('json', { limit: BODY_LIMIT_BYTES, type: ['application/json', 'application/*+json'] });
+  app.useBodyParser('text', { limit: BODY_LIMIT_BYTES, type: 'application/x-www-form-urlencoded' });
   // Nest answers objects through res.json: same serialise-once as Fastify's reply serializer.
   const response = (app.getHttpAdapter().getInstance() as { response: { json: (body: unknown) => unknown } }).response;
   response.json = function json(this: { get: (h: string) => unknown; set: (h: string, v: string) => void; send: (b: string | Buffer) => unknown }, body: unknown) {

@@ -30,6 +30,7 @@ export function toEnvironmentModel(env: EnvironmentRecord): EnvironmentModel {
     replicas: env.replicas,
     strategy: env.strategy,
     service: env.service,
+    protected: env.protected,
     createdAt: env.createdAt,
     updatedAt: env.updatedAt,
   };
@@ -83,6 +84,7 @@ export class EnvironmentsService {
         replicas: input.replicas,
         strategy,
         service,
+        protected: input.protected ?? false,
       });
       if (!env) {
         throw DomainError.conflict(`App "${appName}" already has an environment "${input.name}".`, { resource: 'environment', name: input.name });
@@ -127,6 +129,7 @@ export class EnvironmentsService {
         ...(input.replicas !== undefined && input.replicas !== null ? { replicas: input.replicas } : {}),
         ...(strategy !== undefined ? { strategy } : {}),
         ...(input.service !== undefined ? { service: toService(input.service) } : {}),
+        ...(input.protected !== undefined && input.protected !== null ? { protected: input.protected } : {}),
       });
       await this.audit.append(
         tx,

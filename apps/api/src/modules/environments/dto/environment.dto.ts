@@ -1,7 +1,7 @@
 import { Field, InputType, Int } from '@nestjs/graphql';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { Allow, IsInt, IsOptional, Max, Min, ValidateNested } from 'class-validator';
+import { Allow, IsBoolean, IsInt, IsOptional, Max, Min, ValidateNested } from 'class-validator';
 import { JSONScalar } from '../../../common/graphql/json.scalar';
 import { IsDns1123Label, IsJsonObject, IsPortRef } from '../../apps/dto/k8s-name.validator';
 
@@ -58,6 +58,12 @@ export class CreateEnvironmentDto {
   @ValidateNested()
   @Type(() => EnvironmentServiceDto)
   service?: EnvironmentServiceDto;
+
+  @ApiPropertyOptional({ description: 'Chat commands that deploy, promote, abort or roll back here ask for a confirmation button first.' })
+  @Field(() => Boolean, { nullable: true })
+  @IsOptional()
+  @IsBoolean()
+  protected?: boolean;
 }
 
 /**
@@ -86,6 +92,12 @@ export class UpdateEnvironmentDto {
   @ValidateNested()
   @Type(() => EnvironmentServiceDto)
   service?: EnvironmentServiceDto | null;
+
+  @ApiPropertyOptional({ description: 'Chat commands that deploy, promote, abort or roll back here ask for a confirmation button first.' })
+  @Field(() => Boolean, { nullable: true })
+  @IsOptional()
+  @IsBoolean()
+  protected?: boolean;
 
   @ApiPropertyOptional({ description: 'Immutable: refused unless unchanged.' })
   @Field(() => String, { nullable: true })

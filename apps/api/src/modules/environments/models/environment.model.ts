@@ -48,6 +48,10 @@ export class EnvironmentModel {
   @Field(() => EnvironmentServiceModel, { nullable: true })
   service!: EnvironmentServiceModel | null;
 
+  @ApiProperty({ description: 'Chat asks for a confirmation button before deploy, promote, abort and rollback here.' })
+  @Field()
+  protected!: boolean;
+
   @ApiProperty()
   @Field()
   createdAt!: Date;
