@@ -53,6 +53,7 @@ async function graph() {
       servicePort: 80,
       serviceTargetPort: 8080,
       serviceTargetPortName: 'http',
+      protected: true,
     }),
   });
   const release = (version: string, seq: number) =>
@@ -228,6 +229,56 @@ describe('every model round-trips through the generated client', () => {
     expect((await prisma.idempotencyRecord.findUniqueOrThrow({ where: { scope_key: { scope, key: 'k1' } } })).response).toEqual({ id: 'x', list: [1, 2] });
     await prisma.idempotencyRecord.update({ where: { id: record.id }, data: { status: 200 } });
     await prisma.idempotencyRecord.delete({ where: { id: record.id } });
+  });
+
+  it('NotificationChannel, NotificationDelivery, NotificationCursor, ChatIdentity', async () => {
+    const channel = await prisma.notificationChannel.create({
+      data: cover('NotificationChannel', {
+        name: `ch-${run}`,
+        kind: 'webhook',
+        url: Buffer.from([1, 2, 3]),
+        urlOrigin: 'https://hooks.example.com',
+        secret: Buffer.from([4, 5]),
+        filters: { apps: ['shop'], events: ['failed'] },
+        enabled: false,
+        disabledAt: at('2026-11-30T00:06:00.000Z'),
+        disabledReason: 'too many failures',
+        consecutiveFailures: 5,
+        createdBy: 'admin',
+      }),
+    });
+    await expect(prisma.notificationChannel.create({ data: { name: channel.name, kind: 'slack', url: Buffer.from([1]), urlOrigin: 'x', createdBy: 'a' } })).rejects.toSatisfy(isUniqueViolation);
+    const delivery = await prisma.notificationDelivery.create({
+      data: cover('NotificationDelivery', {
+        channelId: channel.id,
+        eventId: 'evt-1',
+        eventType: 'failed',
+        deploymentId: randomUUID(),
+        payload: { id: 'evt-1', type: 'failed' },
+        status: 'delivered',
+        attempts: 2,
+        lastError: 'receiver answered 500',
+        lastStatusCode: 204,
+        latencyMs: 12,
+        lastAttemptAt: at('2026-11-30T00:07:00.000Z'),
+        deliveredAt: at('2026-11-30T00:07:00.001Z'),
+      }),
+    });
+    await expect(prisma.notificationDelivery.create({ data: { channelId: channel.id, eventId: 'evt-1', eventType: 'failed', payload: {} } })).rejects.toSatisfy(isUniqueViolation);
+    expect((await prisma.notificationDelivery.findUniqueOrThrow({ where: { id: delivery.id } })).payload).toEqual({ id: 'evt-1', type: 'failed' });
+    await prisma.notificationChannel.delete({ where: { id: channel.id } });
+    expect(await prisma.notificationDelivery.count({ where: { channelId: channel.id } })).toBe(0);
+
+    const cursor = await prisma.notificationCursor.create({ data: cover('NotificationCursor', { name: `cursor-${run}`, position: 9_007_199_254_740_993n }) });
+    expect((await prisma.notificationCursor.findUniqueOrThrow({ where: { name: cursor.name } })).position).toBe(9_007_199_254_740_993n);
+    await prisma.notificationCursor.delete({ where: { name: cursor.name } });
+
+    const identity = await prisma.chatIdentity.create({
+      data: cover('ChatIdentity', { provider: 'slack', teamId: `T${run}`, userId: 'U1', role: 'deployer', scopes: { apps: ['shop'] }, createdBy: 'admin' }),
+    });
+    await expect(prisma.chatIdentity.create({ data: { provider: 'slack', teamId: `T${run}`, userId: 'U1', role: 'viewer', createdBy: 'a' } })).rejects.toSatisfy(isUniqueViolation);
+    await prisma.chatIdentity.update({ where: { id: identity.id }, data: { role: 'admin' } });
+    await prisma.chatIdentity.delete({ where: { id: identity.id } });
   });
 
   it('AuditEntry: create and read every field; update and delete are refused by the database', async () => {
