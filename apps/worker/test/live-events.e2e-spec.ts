@@ -39,7 +39,13 @@ async function startChildApi(env: NodeJS.ProcessEnv): Promise<ChildApi> {
   let stderr = '';
   proc.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
   const url = `http://127.0.0.1:${port}`;
-  await until(`the child api on ${url} (${stderr.slice(-300)})`, () => fetch(`${url}/healthz`).then((r) => (r.ok ? true : undefined), () => undefined), 200_000, 200);
+  try {
+    await until(`the child api on ${url}`, () => fetch(`${url}/healthz`).then((r) => (r.ok ? true : undefined), () => undefined), 200_000, 200);
+  } catch (error) {
+    // Never leave it running when it did not come up in time.
+    proc.kill('SIGKILL');
+    throw new Error(`${String(error)}; its stderr: ${stderr.slice(-500)}`, { cause: error });
+  }
   return {
     url,
     proc,
