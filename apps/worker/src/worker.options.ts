@@ -8,8 +8,15 @@ export interface WorkerOptions {
   rateLimit?: RateLimit;
   /** Watch restart policy (quiet period, back-off). */
   watch?: Pick<WatchOptions, 'quietMs' | 'retryMs'>;
-  /** BullMQ lock duration: how soon a job of a killed worker is taken over (default 10 s). */
+  /**
+   * BullMQ lock duration: a job whose worker died is taken over once its lock expired and a stalled check saw it
+   * (default 4 s; docs/adr/0008-worker-crash-recovery.md says why).
+   */
   lockDurationMs?: number;
+  /** How often some worker looks for jobs whose lock expired (default 1 s; one cheap script per period, shared). */
+  stalledIntervalMs?: number;
+  /** Paced wake-ups per second when many deployments are woken at once: worker start, watch relist (default 200). */
+  wakeRate?: number;
   /**
    * Only reconcile deployments on these clusters (default: all). Lets a worker serve a subset of clusters (one per
    * region), and keeps test stacks that share one database from picking up each other's deployments.

@@ -125,7 +125,7 @@ export async function deploy(
   version: string,
   strategy: unknown,
   previous: string | null,
-  extra: { podRequests?: DeploymentContext['podRequests'] } = {},
+  extra: { podRequests?: DeploymentContext['podRequests']; /** false: write the row only (a wake-up lost). */ wake?: boolean } = {},
 ): Promise<string> {
   const release = await stack.prisma.release.findUniqueOrThrow({ where: { applicationId_version: { applicationId: s.appId, version } } });
   const prev = previous ? await stack.prisma.release.findUniqueOrThrow({ where: { applicationId_version: { applicationId: s.appId, version: previous } } }) : null;
@@ -157,7 +157,7 @@ export async function deploy(
       createdBy: 'test',
     },
   });
-  await stack.queue.wake(id);
+  if (extra.wake !== false) await stack.queue.wake(id);
   return id;
 }
 

@@ -56,4 +56,18 @@ describe('DeploymentQueue (real Redis, per-run prefix)', () => {
     expect(job!.timestamp + job!.delay).toBeLessThan(Date.now() + 1_000);
     await queue.clearMemo(id);
   });
+
+  it('tells the safety net which deployments to wake: no job, or a job due only after its horizon', async () => {
+    const none = randomUUID();
+    const soon = randomUUID();
+    const far = randomUUID();
+    const waiting = randomUUID();
+    await queue.wake(soon, { delayMs: 5_000 });
+    await queue.wake(far, { delayMs: 600_000 });
+    await queue.wake(waiting);
+    const due = await queue.needingWake([none, soon, far, waiting], Date.now() + 30_000);
+    expect(due.sort()).toEqual([none, far].sort());
+    expect(await queue.needingWake([], Date.now())).toEqual([]);
+    for (const id of [soon, far, waiting]) await queue.queue.remove(id);
+  });
 });

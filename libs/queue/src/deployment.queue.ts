@@ -84,6 +84,32 @@ export class DeploymentQueue {
     return state === 'waiting' || state === 'delayed' || state === 'active' || state === 'prioritized' || state === 'waiting-children';
   }
 
+  /**
+   * Of these deployments, the ones the safety net must wake: no job at all, or a job delayed past `horizon` (ms).
+   * A far-delayed job (a progress deadline 10 minutes out) is how a deployment sat unobserved after a worker crash:
+   * the watch events that should have woken it happened while no worker ran. Two O(1) reads per deployment in one
+   * pipeline (the job's hash, its score in the delayed set), so 10,000 deployments cost one round trip.
+   */
+  async needingWake(deploymentIds: readonly string[], horizon: number): Promise<string[]> {
+    if (deploymentIds.length === 0) return [];
+    const base = `${this.prefix}:${DEPLOYMENTS_QUEUE}`;
+    const pipeline = this.redis.pipeline();
+    for (const id of deploymentIds) {
+      pipeline.exists(`${base}:${id}`);
+      pipeline.zscore(`${base}:delayed`, id);
+    }
+    const replies = (await pipeline.exec()) ?? [];
+    const due: string[] = [];
+    deploymentIds.forEach((id, i) => {
+      const [existsError, exists] = replies[2 * i] ?? [null, 0];
+      const [scoreError, score] = replies[2 * i + 1] ?? [null, null];
+      if (existsError || scoreError || Number(exists) === 0) return void due.push(id);
+      // BullMQ scores a delayed job as dueAt * 0x1000 + a counter (getDelayedScore.lua).
+      if (score !== null && Math.floor(Number(score) / 0x1000) > horizon) due.push(id);
+    });
+    return due;
+  }
+
   async close(): Promise<void> {
     await this.queue.close();
     this.redis.disconnect();

@@ -40,6 +40,7 @@ export class ClusterGateways implements OnApplicationShutdown {
     return new KubeGateway(clusterId, client, (namespace) => ({
       ...this.options.watch,
       onChange: (_kind, obj) => this.router.objectChanged(clusterId, namespace, obj),
+      onRelist: () => this.router.namespaceRelisted(clusterId, namespace),
       onError: (kind, error) => this.logger.warn(`watch of ${kind} in ${row.name}/${namespace} broke: ${String(error)}; restarting`),
     }));
   }

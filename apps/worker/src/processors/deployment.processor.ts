@@ -9,6 +9,16 @@ import { WORKER_OPTIONS, type WorkerOptions } from '../worker.options';
 const MAX_BACKOFF_MS = 30_000;
 
 /**
+ * A SIGKILLed worker's running job is taken over when its lock has expired and a stalled check has seen it twice
+ * (once to mark it, once to move it): at most lock + interval after the kill, 5 s with these. The lock is renewed
+ * every lock/2 = 2 s by a timer, so only an event loop blocked for 4 s loses it early, and then the version guard
+ * makes the doubled tick harmless. The check is one small script per interval for the whole queue (a shared key
+ * keeps workers from repeating it), so a 1 s interval costs Redis nothing worth counting.
+ */
+export const DEFAULT_LOCK_DURATION_MS = 4_000;
+export const DEFAULT_STALLED_INTERVAL_MS = 1_000;
+
+/**
  * The BullMQ consumer: thin. Validates the payload, runs one tick, and turns the tick's wake-up into the next job
  * once this one has ended (the job id is the deployment id, so the next job can only be added then).
  */
@@ -26,13 +36,13 @@ export class DeploymentProcessor implements OnApplicationBootstrap, OnModuleDest
   ) {}
 
   onApplicationBootstrap(): void {
-    const lockDuration = this.options.lockDurationMs ?? 10_000;
+    const lockDuration = this.options.lockDurationMs ?? DEFAULT_LOCK_DURATION_MS;
     this.worker = new Worker(DEPLOYMENTS_QUEUE, (job: Job) => this.process(job), {
       connection: this.queue.redis.duplicate({ maxRetriesPerRequest: null }),
       prefix: this.queue.queuePrefix,
       concurrency: this.config.concurrency,
       lockDuration,
-      stalledInterval: lockDuration,
+      stalledInterval: this.options.stalledIntervalMs ?? Math.min(DEFAULT_STALLED_INTERVAL_MS, lockDuration),
       // A killed worker's job is taken over, however many times that happens: ticks are safe to repeat.
       maxStalledCount: 1_000,
     });

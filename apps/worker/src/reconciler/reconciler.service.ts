@@ -8,14 +8,17 @@ import { WORKER_OPTIONS, type WorkerOptions } from '../worker.options';
 
 /**
  * The safety net (not a polling loop over the cluster): every period it lists the active deployments from Postgres,
- * makes sure their namespaces are watched, and enqueues each one that has no job. So a flushed or restarted Redis,
- * a lost wake-up or a dead worker never leaves a deployment stuck.
+ * makes sure their namespaces are watched, and wakes each one that has no job, or whose job is delayed past the next
+ * pass: so the period bounds how long any deployment sits unobserved, whatever was lost (a flushed or restarted
+ * Redis, a wake-up, watch events that happened while no worker ran). Its first pass, as the worker starts, wakes
+ * every active deployment (docs/adr/0008-worker-crash-recovery.md).
  */
 @Injectable()
 export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(Reconciler.name);
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<number> | null = null;
+  private passes = 0;
 
   constructor(
     @Inject(CUTOVER_CONFIG) private readonly config: WorkerConfig,
@@ -32,7 +35,7 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
     this.timer.unref();
   }
 
-  /** One pass; returns how many deployments it enqueued. Overlapping calls share one pass. */
+  /** One pass; returns how many deployments it woke. Overlapping calls share one pass. */
   reconcile(): Promise<number> {
     this.running ??= this.pass()
       .catch((error: unknown) => {
@@ -45,18 +48,24 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
 
   private async pass(): Promise<number> {
     const active = await this.repo.listActive(this.options.clusterIds);
-    let enqueued = 0;
-    for (const d of active) {
-      this.router.register(d);
+    // Every deployment is registered before any watch of this pass starts: a watch's first list wakes only the
+    // deployments the router knows (registering one by one while lists arrived is how some were never woken).
+    for (const d of active) this.router.register(d);
+    const namespaces = new Map<string, { clusterId: string; namespace: string }>();
+    for (const d of active) namespaces.set(`${d.clusterId}/${d.namespace}`, d);
+    for (const { clusterId, namespace } of namespaces.values()) {
       this.gateways
-        .get(d.clusterId)
-        .then((g) => g.watchNamespace(d.namespace))
-        .catch((error: unknown) => this.logger.warn(`cannot watch ${d.namespace} on cluster ${d.clusterId}: ${String(error)}`));
-      if (await this.queue.hasJob(d.id)) continue;
-      await this.queue.wake(d.id);
-      enqueued += 1;
+        .get(clusterId)
+        .then((g) => g.watchNamespace(namespace))
+        .catch((error: unknown) => this.logger.warn(`cannot watch ${namespace} on cluster ${clusterId}: ${String(error)}`));
     }
-    return enqueued;
+    const ids = active.map((d) => d.id);
+    // First pass (this worker just started, maybe replacing one that died): everything looks again. Later passes:
+    // what has no job, or a job due only after the next pass.
+    const due = this.passes === 0 ? ids : await this.queue.needingWake(ids, Date.now() + this.config.reconcileIntervalMs);
+    this.passes += 1;
+    this.router.wakeAll(due);
+    return due.length;
   }
 
   async onModuleDestroy(): Promise<void> {

@@ -55,6 +55,20 @@ describe('OwnedObjectsWatch against the simulator', () => {
     }
   });
 
+  it('reports every list (the first one, and the relist after a restart): events missed meanwhile produced no change', async () => {
+    const relists: string[] = [];
+    const watch = new OwnedObjectsWatch(client, 'w', { retryMs: 50, onRelist: (kind) => relists.push(kind) });
+    try {
+      await watch.synced;
+      expect(relists.filter((k) => k === 'services')).toHaveLength(1);
+      watch.restartAll();
+      await until('every kind listed again', () => relists.length >= 12);
+      expect(new Set(relists)).toEqual(new Set(['deployments', 'pods', 'services', 'jobs', 'ingresses', 'httproutes']));
+    } finally {
+      watch.stop();
+    }
+  });
+
   it('replaces a watch that stayed quiet too long', async () => {
     const watch = new OwnedObjectsWatch(client, 'w', { quietMs: 200 });
     try {

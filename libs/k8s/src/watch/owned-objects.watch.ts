@@ -28,6 +28,11 @@ export interface WatchOptions {
   /** Called for every change (and relisted object): the worker wakes that environment's deployment. */
   onChange?: (kind: WatchedKind, obj: KubeObject) => void;
   onError?: (kind: WatchedKind, error: unknown) => void;
+  /**
+   * Called after every list of a kind (the first, and each relist after an error, a 410 Gone or a quiet period):
+   * changes made while nobody watched produced no event, so whoever waits on this namespace must look again.
+   */
+  onRelist?: (kind: WatchedKind) => void;
 }
 
 function apiPath(apiVersion: string): string {
@@ -74,6 +79,7 @@ class KindWatch {
     const listFn = async (): Promise<KubernetesListObject<KubernetesObject>> => {
       const list = await this.client.list(def.apiVersion, def.kind, this.namespace, selector);
       this.replaceAll(list.items);
+      this.options.onRelist?.(this.kind);
       return { apiVersion: 'v1', kind: 'List', items: list.items as KubernetesObject[], metadata: { resourceVersion: list.resourceVersion } };
     };
     const watch = new Watch(this.client.kubeConfig);
