@@ -9,11 +9,11 @@ export interface WorkerOptions {
   /** Watch restart policy (quiet period, back-off). */
   watch?: Pick<WatchOptions, 'quietMs' | 'retryMs'>;
   /**
-   * BullMQ lock duration: a job whose worker died is taken over once its lock expired and a stalled check saw it
-   * (default 4 s; docs/adr/0008-worker-crash-recovery.md says why).
+   * BullMQ lock duration (default 15 s): the job of a worker that is gone is freed at once (no Redis connection left);
+   * only a hung worker's job waits for its lock to expire (docs/adr/0008-worker-crash-recovery.md).
    */
   lockDurationMs?: number;
-  /** How often some worker looks for jobs whose lock expired (default 1 s; one cheap script per period, shared). */
+  /** How often some worker frees jobs of dead workers and moves unlocked ones back to wait (default 1 s, shared). */
   stalledIntervalMs?: number;
   /** Paced wake-ups per second when many deployments are woken at once: worker start, watch relist (default 200). */
   wakeRate?: number;

@@ -1,5 +1,5 @@
 // The worker as a separate process for crash tests: same module as apps/worker/src/main.ts, with test timings
-// (short BullMQ locks so a SIGKILLed worker's jobs are taken over quickly).
+// (watches restarted quickly).
 import 'reflect-metadata';
 import { loadConfig } from '@cutover/config';
 import { NestFactory } from '@nestjs/core';
@@ -7,7 +7,8 @@ import { WorkerModule } from '../src/worker.module';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env, 'worker');
-  const lockDurationMs = Number(process.env.TEST_WORKER_LOCK_MS ?? '3000');
+  // The default lock: a SIGKILLed worker's jobs are freed by the dead-worker sweep, not by waiting for locks to expire.
+  const lockDurationMs = process.env.TEST_WORKER_LOCK_MS ? Number(process.env.TEST_WORKER_LOCK_MS) : undefined;
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config, { lockDurationMs, clusterIds: process.env.TEST_WORKER_CLUSTER ? [process.env.TEST_WORKER_CLUSTER] : undefined, watch: { quietMs: 60_000, retryMs: 200 } }), { logger: ['error'] });
   app.enableShutdownHooks(['SIGTERM']);
   await app.init();

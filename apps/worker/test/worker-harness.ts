@@ -61,7 +61,7 @@ export function workerConfig(stack: Stack): WorkerConfig {
   return loadConfig(stack.env, 'worker');
 }
 
-export const FAST: WorkerOptions = { lockDurationMs: 3_000, watch: { quietMs: 60_000, retryMs: 200 } };
+export const FAST: WorkerOptions = { watch: { quietMs: 60_000, retryMs: 200 } };
 
 export async function startWorker(stack: Stack, options: WorkerOptions = FAST): Promise<INestApplicationContext> {
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(workerConfig(stack), { clusterIds: [stack.clusterId], ...options }), { logger: ['error'] });

@@ -110,6 +110,32 @@ export class DeploymentQueue {
     return due;
   }
 
+  /**
+   * Frees the running jobs of workers that are gone: a job whose `processedBy` names a worker with no connection to
+   * Redis left (a SIGKILLed process's sockets are closed by its kernel at once) loses its lock, so the next stalled
+   * check hands it to a live worker within a second or two, instead of waiting for the lock to expire. At most one
+   * sweep per `everyMs` for the whole queue. When client names cannot be listed (a Redis without CLIENT LIST, where
+   * even `selfName` is missing), nothing is freed: the lock's expiry still recovers the job.
+   */
+  async freeJobsOfDeadWorkers(selfName: string, everyMs: number): Promise<string[]> {
+    const base = `${this.prefix}:${DEPLOYMENTS_QUEUE}`;
+    if ((await this.redis.set(`${base}:dead-worker-sweep`, selfName, 'PX', everyMs, 'NX')) === null) return [];
+    const active = await this.redis.lrange(`${base}:active`, 0, -1);
+    if (active.length === 0) return [];
+    const workers = (await this.queue.getWorkers()) as Array<{ rawname?: string }>;
+    const live = new Set(workers.map((w) => w.rawname ?? '').filter((n) => n.includes(':w:')).map((n) => n.slice(n.indexOf(':w:') + 3)));
+    if (!live.has(selfName)) return [];
+    const pipeline = this.redis.pipeline();
+    for (const id of active) pipeline.hget(`${base}:${id}`, 'pb');
+    const owners = (await pipeline.exec()) ?? [];
+    const dead = active.filter((_, i) => {
+      const [error, owner] = owners[i] ?? [null, null];
+      return !error && typeof owner === 'string' && owner !== '' && !live.has(owner);
+    });
+    if (dead.length > 0) await this.redis.del(...dead.map((id) => `${base}:${id}:lock`));
+    return dead;
+  }
+
   async close(): Promise<void> {
     await this.queue.close();
     this.redis.disconnect();

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { CUTOVER_CONFIG, type WorkerConfig } from '@cutover/config';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { DEPLOYMENTS_QUEUE, DeploymentQueue, InvalidJobError, JOB_NAMES, parseJobAs } from '@cutover/queue';
@@ -9,13 +11,14 @@ import { WORKER_OPTIONS, type WorkerOptions } from '../worker.options';
 const MAX_BACKOFF_MS = 30_000;
 
 /**
- * A SIGKILLed worker's running job is taken over when its lock has expired and a stalled check has seen it twice
- * (once to mark it, once to move it): at most lock + interval after the kill, 5 s with these. The lock is renewed
- * every lock/2 = 2 s by a timer, so only an event loop blocked for 4 s loses it early, and then the version guard
- * makes the doubled tick harmless. The check is one small script per interval for the whole queue (a shared key
- * keeps workers from repeating it), so a 1 s interval costs Redis nothing worth counting.
+ * A SIGKILLed worker's running job is handed to a live worker within ~2 s: every second one worker frees the jobs of
+ * workers that have no Redis connection left (DeploymentQueue.freeJobsOfDeadWorkers), and the stalled check (every
+ * second; one small script for the whole queue, shared by a key) then moves them back to wait. The lock itself can
+ * therefore stay long (15 s, renewed every 7.5 s by a timer): a worker slowed by a loaded machine does not lose its
+ * jobs, and a hung but connected worker still loses them after 15 s (the version guard makes a doubled tick harmless).
+ * docs/adr/0008-worker-crash-recovery.md.
  */
-export const DEFAULT_LOCK_DURATION_MS = 4_000;
+export const DEFAULT_LOCK_DURATION_MS = 15_000;
 export const DEFAULT_STALLED_INTERVAL_MS = 1_000;
 
 /**
@@ -26,6 +29,9 @@ export const DEFAULT_STALLED_INTERVAL_MS = 1_000;
 export class DeploymentProcessor implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(DeploymentProcessor.name);
   private worker: Worker | null = null;
+  private sweeper: NodeJS.Timeout | null = null;
+  /** This worker's name in Redis (client name and each job's processedBy): how others tell it is alive. */
+  readonly name = `worker-${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   private readonly failures = new Map<string, number>();
 
   constructor(
@@ -37,21 +43,32 @@ export class DeploymentProcessor implements OnApplicationBootstrap, OnModuleDest
 
   onApplicationBootstrap(): void {
     const lockDuration = this.options.lockDurationMs ?? DEFAULT_LOCK_DURATION_MS;
+    const stalledInterval = this.options.stalledIntervalMs ?? Math.min(DEFAULT_STALLED_INTERVAL_MS, lockDuration);
     this.worker = new Worker(DEPLOYMENTS_QUEUE, (job: Job) => this.process(job), {
+      name: this.name,
       connection: this.queue.redis.duplicate({ maxRetriesPerRequest: null }),
       prefix: this.queue.queuePrefix,
       concurrency: this.config.concurrency,
       lockDuration,
-      stalledInterval: this.options.stalledIntervalMs ?? Math.min(DEFAULT_STALLED_INTERVAL_MS, lockDuration),
+      stalledInterval,
       // A killed worker's job is taken over, however many times that happens: ticks are safe to repeat.
       maxStalledCount: 1_000,
     });
+    this.sweeper = setInterval(() => {
+      this.queue
+        .freeJobsOfDeadWorkers(this.name, stalledInterval)
+        .then((freed) => {
+          if (freed.length > 0) this.logger.warn(`freed ${freed.length} job(s) of workers that are gone: ${freed.join(', ')}`);
+        })
+        .catch((error: unknown) => this.logger.warn(`looking for jobs of dead workers failed: ${String(error)}`));
+    }, stalledInterval);
+    this.sweeper.unref();
     this.worker.on('completed', (job: Job) => void this.after(job.id));
     this.worker.on('failed', (job: Job | undefined, error: Error) => void this.afterFailure(job?.id, error));
     this.worker.on('error', (error: Error) => {
       // A job whose lock expired (a slow tick, or taken over after a worker died) is finished by its new owner, and
       // the version guard makes the late tick harmless: worth a warning, not an error.
-      if (/Lock mismatch|Missing lock|Missing key/.test(error.message)) this.logger.warn(`queue: ${error.message}`);
+      if (/Lock mismatch|Missing lock|Missing key|could not renew lock/.test(error.message)) this.logger.warn(`queue: ${error.message}`);
       else this.logger.error(`queue error: ${error.message}`);
     });
   }
@@ -110,6 +127,7 @@ export class DeploymentProcessor implements OnApplicationBootstrap, OnModuleDest
    * run before the persistence module's), so the database is still connected while the last ticks commit.
    */
   async onModuleDestroy(): Promise<void> {
+    if (this.sweeper) clearInterval(this.sweeper);
     const worker = this.worker;
     this.worker = null;
     if (!worker) return;
