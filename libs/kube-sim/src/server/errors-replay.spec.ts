@@ -1,4 +1,4 @@
-// Replays every recorded request of shared/kube-traces/errors.json against the simulator and compares the answers
+// Replays every recorded request of libs/kube-sim/test/traces/errors.json against the simulator and compares the answers
 // (status code, and the whole metav1.Status body; 201 bodies by content minus server-generated values).
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeSim } from '../kube-sim';
 import { startKubeSim } from '../kube-sim';
 import { RESOURCE_KEYS } from '../store/resources';
+import { TRACE_DIR } from '../traces/trace-format';
 import { raw, rawWatch } from './sim-http.testing';
 
 interface Case {
@@ -14,8 +15,7 @@ interface Case {
   response: { status: number; body?: any; firstEvent?: any };
 }
 
-const tracesDir = resolve(__dirname, '../../../../../shared/kube-traces');
-const recorded: { cases: Case[] } = JSON.parse(readFileSync(resolve(tracesDir, 'errors.json'), 'utf8'));
+const recorded: { cases: Case[] } = JSON.parse(readFileSync(resolve(TRACE_DIR, 'errors.json'), 'utf8'));
 const byName = new Map(recorded.cases.map((c) => [c.name, c]));
 
 function kase(name: string): Case {

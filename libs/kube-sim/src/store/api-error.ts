@@ -1,4 +1,4 @@
-// metav1.Status failures worded exactly as kube-apiserver words them (see shared/kube-traces/errors.json).
+// metav1.Status failures worded exactly as kube-apiserver words them (see libs/kube-sim/test/traces/errors.json).
 import type { ResourceDef } from './resources';
 import { groupKind, groupResource } from './resources';
 

@@ -1,9 +1,11 @@
-// Reading the golden traces of ../shared/kube-traces and projecting watch events onto the fields a rollout
+// Reading the golden traces of libs/kube-sim/test/traces (recorded from a real control plane) and projecting watch events onto the fields a rollout
 // depends on, so a simulator run can be compared with what the real control plane did.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
-export const TRACE_DIR = process.env.KUBE_TRACES_DIR ?? path.resolve(__dirname, '../../../../../shared/kube-traces');
+// The traces live in the repository (libs/kube-sim/test/traces) so a fresh clone can replay them; KUBE_TRACES_DIR
+// points at a freshly recorded set when comparing a new recording before copying it in.
+export const TRACE_DIR = process.env.KUBE_TRACES_DIR ?? path.resolve(__dirname, '../../test/traces');
 
 export type TraceResource = 'deployments' | 'replicasets' | 'pods' | 'services' | 'endpoints' | 'endpointslices';
 

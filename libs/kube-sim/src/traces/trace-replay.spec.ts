@@ -1,4 +1,4 @@
-// Replays every recorded case of ../shared/kube-traces against the simulator over HTTP (startKubeSim) and
+// Replays every recorded case of libs/kube-sim/test/traces against the simulator over HTTP (startKubeSim) and
 // compares what the watches show with what the real kube-apiserver + kube-controller-manager did.
 import { afterEach, describe, expect, it } from 'vitest';
 import { startKubeSim, type KubeSim, type ObjectStore } from '../index';
