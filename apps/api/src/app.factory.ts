@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
@@ -6,8 +7,8 @@ import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swag
 import type { DestinationStream } from 'pino';
 import { type ApiConfig, loadConfig } from '@cutover/config';
 import { AppModule } from './app.module';
-import { withProblemResponses } from './common/errors/problem.openapi';
-import { BODY_LIMIT_BYTES, configureExpress, configureFastify, genRequestId } from './common/http/http-setup';
+import { withDistinctHeaders, withProblemResponses } from './common/errors/problem.openapi';
+import { clientErrorHandler, configureExpress, configureFastify, fastifyServerOptions, genRequestId } from './common/http/http-setup';
 import { PinoNestLogger, createLogger } from './common/logging/logger';
 import { ApiLogController, lazyRequestLogger } from './common/logging/request-logger';
 
@@ -39,7 +40,7 @@ export function openApiDocument(app: INestApplication): OpenAPIObject {
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API token: Authorization: Bearer <token>' })
     .addSecurityRequirements('bearer')
     .build();
-  return withProblemResponses(SwaggerModule.createDocument(app, config));
+  return withDistinctHeaders(withProblemResponses(SwaggerModule.createDocument(app, config)));
 }
 
 /**
@@ -56,8 +57,8 @@ export async function createApp(options: CreateAppOptions = {}): Promise<INestAp
   let app: INestApplication;
   if (adapter === 'fastify') {
     const fastify = new FastifyAdapter({
+      ...fastifyServerOptions(config.httpTimeouts),
       loggerInstance: logger,
-      bodyLimit: BODY_LIMIT_BYTES,
       genReqId: genRequestId,
       requestIdHeader: false,
       logController: new ApiLogController(logger),
@@ -70,6 +71,10 @@ export async function createApp(options: CreateAppOptions = {}): Promise<INestAp
     const nest = await NestFactory.create<NestExpressApplication>(module, new ExpressAdapter(), common);
     nest.disable('x-powered-by');
     configureExpress(nest, logger);
+    const server = nest.getHttpServer() as Server;
+    server.headersTimeout = config.httpTimeouts.headersMs;
+    server.requestTimeout = config.httpTimeouts.requestMs;
+    server.on('clientError', clientErrorHandler);
     app = nest;
   }
   SwaggerModule.setup('docs', app, () => openApiDocument(app), { jsonDocumentUrl: 'docs-json' });

@@ -8,9 +8,10 @@ import { PersistenceModule } from '@cutover/persistence';
 import { AuthModule } from './common/auth/auth.module';
 import { ReadCacheModule } from './common/cache/read-cache.module';
 import { DeniedAttemptAuditor } from './common/auth/auth.guard';
-import { graphqlAuthPlugin } from './common/auth/graphql-auth.plugin';
-import { graphqlContext, graphqlWsOptions } from './common/auth/graphql-ws-auth.plugin';
-import { TokenAuthService } from './common/auth/token-auth.service';
+import { FailedAuthentications } from './common/auth/failed-auth.service';
+import { graphqlAuthPlugin, graphqlContext } from './common/auth/graphql-auth.plugin';
+import { graphqlWsOptions } from './common/auth/graphql-ws-auth.plugin';
+import { graphqlProtection } from './common/graphql/graphql-limits';
 import { formatGraphqlError, graphqlErrorLogging } from './common/errors/graphql-errors';
 import { ProblemFilter } from './common/errors/problem.filter';
 import { createValidationPipe } from './common/errors/validation.pipe';
@@ -55,19 +56,25 @@ export class AppModule {
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
           imports: [AuthModule],
-          inject: [TokenAuthService, DeniedAttemptAuditor, API_LOGGER],
-          useFactory: (auth: TokenAuthService, denied: DeniedAttemptAuditor, log: Logger): ApolloDriverConfig => ({
-            path: '/graphql',
-            autoSchemaFile: schemaFile,
-            sortSchema: true,
-            introspection: true,
-            autoTransformHttpErrors: false,
-            formatError: formatGraphqlError,
-            plugins: [graphqlAuthPlugin(auth, denied), graphqlErrorLogging(log)],
-            // Subscriptions (docs/events.md): graphql-ws on the same path, the token in connection_init.
-            subscriptions: { 'graphql-ws': graphqlWsOptions(auth, denied) },
-            context: graphqlContext,
-          }),
+          inject: [FailedAuthentications, DeniedAttemptAuditor, API_LOGGER],
+          useFactory: (failures: FailedAuthentications, denied: DeniedAttemptAuditor, log: Logger): ApolloDriverConfig => {
+            const protection = graphqlProtection(config.nodeEnv === 'production');
+            return {
+              path: '/graphql',
+              autoSchemaFile: schemaFile,
+              sortSchema: true,
+              introspection: true,
+              autoTransformHttpErrors: false,
+              formatError: formatGraphqlError,
+              // HTTP operations authenticate here, before parsing; WebSocket ones in connection_init.
+              context: graphqlContext(failures, denied),
+              validationRules: protection.validationRules,
+              parseOptions: protection.parseOptions,
+              plugins: [graphqlAuthPlugin(denied), graphqlErrorLogging(log), ...protection.plugins],
+              // Subscriptions (docs/events.md): graphql-ws on the same path, the token in connection_init.
+              subscriptions: { 'graphql-ws': graphqlWsOptions(failures, denied) },
+            };
+          },
         }),
         ...resourceModules,
         ...extraModules,

@@ -3,6 +3,7 @@ import { hashToken } from '@cutover/persistence';
 import { createTestPrisma } from '@cutover/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.factory';
+import { FailedAuthentications } from '../src/common/auth/failed-auth.service';
 import { startTestApi, type TestApi } from './test-api';
 
 interface AuditRow {
@@ -41,21 +42,28 @@ describe('auth', () => {
     expect(docs.body.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
   });
 
-  it.each([
-    ['no header', undefined],
-    ['a malformed header', 'Token abc'],
-    ['an unknown token', 'Bearer cut_unknownunknownunknownunknownunknownunknownu'],
-  ])('refuses %s with 401 and audits it', async (_case, header) => {
-    const req = request(api.server).get('/v1/tokens').set('x-request-id', `unauth-${_case.replace(/\W/g, '-')}`);
-    if (header) void req.set('authorization', header);
-    const res = await req;
-    expect(res.status).toBe(401);
-    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(res.body.code).toBe('UNAUTHENTICATED');
-    const rows = await auditByRequestId(res.headers['x-request-id']);
-    expect(rows).toEqual([
+  it('refuses a missing, malformed or unknown token with 401 problem+json, auditing the first at once and the rest as one counted row', async () => {
+    const headers = [undefined, 'Token abc', 'Bearer cut_unknownunknownunknownunknownunknownunknownu'];
+    const answers = [];
+    for (const [i, header] of headers.entries()) {
+      const req = request(api.server).get('/v1/tokens').set('x-request-id', `unauth-${i}`);
+      if (header) void req.set('authorization', header);
+      answers.push(await req);
+    }
+    for (const res of answers) {
+      expect(res.status).toBe(401);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.body.code).toBe('UNAUTHENTICATED');
+    }
+    expect(await auditByRequestId('unauth-0')).toEqual([
       expect.objectContaining({ action: 'GET /v1/tokens', outcome: 'denied', statusCode: 401, actorName: 'anonymous', interface: 'rest' }),
     ]);
+    // The window's other refusals: one row with their count, written when the window ends (here: the api stops).
+    const failures = api.app.get(FailedAuthentications);
+    await failures.flushEnded(true);
+    const counted = await prisma.auditEntry.findMany({ where: { action: 'auth.refused', requestId: 'unauth-2' } });
+    expect(counted).toHaveLength(1);
+    expect(counted[0]?.reason).toMatch(/^2 more refused authentication attempts from /);
   });
 
   it('refuses a role that may not with 403 and audits it under the action name', async () => {

@@ -30,8 +30,15 @@ describe('loadConfig', () => {
       queuePrefix: 'cutover',
       nodeEnv: 'development',
       databasePoolSize: 10,
+      httpTimeouts: { headersMs: 10_000, requestMs: 30_000 },
+      authFailureLimit: { limit: 20, windowMs: 60_000 },
     });
     expect(config.secretKey.equals(key)).toBe(true);
+  });
+
+  it('keeps the headers timeout within the whole-request timeout', () => {
+    const config = loadConfig({ ...base, HTTP_HEADERS_TIMEOUT_MS: '60000', HTTP_REQUEST_TIMEOUT_MS: '5000', AUTH_FAILURE_LIMIT: '3' }, 'api');
+    expect(config).toMatchObject({ httpTimeouts: { headersMs: 5_000, requestMs: 5_000 }, authFailureLimit: { limit: 3, windowMs: 60_000 } });
   });
 
   it('reads every api variable', () => {

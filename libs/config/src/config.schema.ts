@@ -40,6 +40,10 @@ export interface ApiConfig extends CommonConfig {
   bootstrapToken: string | null;
   /** Slack's signing secret (CUTOVER_SLACK_SIGNING_SECRET); null = chatops off (its routes answer 404). */
   slackSigningSecret: string | null;
+  /** Slow clients: headers must arrive within `headersMs`, the whole request (headers and body) within `requestMs`. */
+  httpTimeouts: { headersMs: number; requestMs: number };
+  /** Failed authentications per client address and window before further attempts get 429 for the rest of it. */
+  authFailureLimit: { limit: number; windowMs: number };
 }
 
 export interface WorkerConfig extends CommonConfig {
@@ -121,6 +125,10 @@ const apiSchema = z.object({
   PORT: int(1, 65_535, 3000),
   CUTOVER_BOOTSTRAP_TOKEN: z.string().min(20, 'must be at least 20 characters when set').optional(),
   CUTOVER_SLACK_SIGNING_SECRET: z.string().min(8, 'must be the Signing Secret from your Slack app\'s Basic Information page').optional(),
+  HTTP_HEADERS_TIMEOUT_MS: int(100, 600_000, 10_000),
+  HTTP_REQUEST_TIMEOUT_MS: int(100, 3_600_000, 30_000),
+  AUTH_FAILURE_LIMIT: int(1, 1_000_000, 20),
+  AUTH_FAILURE_WINDOW_MS: int(1_000, 86_400_000, 60_000),
 });
 
 const workerSchema = z.object({
@@ -143,7 +151,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, kind: ProcessKi
     const parsed = apiSchema.safeParse(input);
     if (!parsed.success) throw new ConfigError(kind, toIssues(parsed.error));
     const v = parsed.data;
-    return { kind, ...commonConfig(v), host: v.HOST, port: v.PORT, bootstrapToken: v.CUTOVER_BOOTSTRAP_TOKEN ?? null, slackSigningSecret: v.CUTOVER_SLACK_SIGNING_SECRET ?? null };
+    return {
+      kind,
+      ...commonConfig(v),
+      host: v.HOST,
+      port: v.PORT,
+      bootstrapToken: v.CUTOVER_BOOTSTRAP_TOKEN ?? null,
+      slackSigningSecret: v.CUTOVER_SLACK_SIGNING_SECRET ?? null,
+      // A headers timeout longer than the whole-request one would never fire.
+      httpTimeouts: { headersMs: Math.min(v.HTTP_HEADERS_TIMEOUT_MS, v.HTTP_REQUEST_TIMEOUT_MS), requestMs: v.HTTP_REQUEST_TIMEOUT_MS },
+      authFailureLimit: { limit: v.AUTH_FAILURE_LIMIT, windowMs: v.AUTH_FAILURE_WINDOW_MS },
+    };
   }
   const parsed = workerSchema.safeParse(input);
   if (!parsed.success) throw new ConfigError(kind, toIssues(parsed.error));

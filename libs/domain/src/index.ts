@@ -11,7 +11,7 @@ export {
   isLabelValue,
   isIanaSvcName,
 } from './model/release/k8s-syntax.util';
-export { validateLabels, isReservedLabelKey } from './model/release/labels.validator';
+export { validateLabels, isReservedLabelKey, MAX_LABELS } from './model/release/labels.validator';
 export { parseQuantity, compareQuantities, type Quantity } from './model/release/quantity.util';
 export * from './model/strategy-document/strategy-document.types';
 export * from './model/strategy-document/strategy-document';

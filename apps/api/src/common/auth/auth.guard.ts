@@ -2,10 +2,11 @@ import { type CanActivate, type ExecutionContext, Injectable, Logger } from '@ne
 import { Reflector } from '@nestjs/core';
 import { GqlExecutionContext } from '@nestjs/graphql';
 import { type Actor, DomainError, type Role } from '@cutover/domain';
-import { AuditRepository } from '@cutover/persistence';
+import { type AuditInput, AuditRepository } from '@cutover/persistence';
 import { apiRequestOf, interfaceOf } from '../context/ctx.decorator';
 import { type ApiRequest, routeOf } from '../http/http-request.types';
 import { ACTION_KEY, PUBLIC_KEY, ROLE_KEY, TICKET_KEY } from './auth.decorators';
+import { FailedAuthentications } from './failed-auth.service';
 import { roleAllows } from './roles';
 import { StreamTicketService } from './stream-ticket.service';
 import { TokenAuthService } from './token-auth.service';
@@ -19,13 +20,20 @@ export interface DeniedAttempt {
   error: DomainError;
 }
 
-/** Writes the audit row of a refused attempt (401 or 403) in a transaction of its own. */
+/**
+ * Writes the audit row of a refused attempt (401, 403 or 429) in a transaction of its own. Failed authentications
+ * (401, 429) are aggregated per client address and window by FailedAuthentications; 403s of known tokens are one
+ * row each.
+ */
 @Injectable()
 export class DeniedAttemptAuditor {
   private readonly logger = new Logger(DeniedAttemptAuditor.name);
   private readonly recorded = new WeakSet<DomainError>();
 
-  constructor(private readonly audit: AuditRepository) {}
+  constructor(
+    private readonly audit: AuditRepository,
+    private readonly failures: FailedAuthentications,
+  ) {}
 
   /**
    * Whether this refusal needs recording: a 401/403 not yet audited. The guard records its own; the error filter
@@ -38,7 +46,8 @@ export class DeniedAttemptAuditor {
   async record({ req, iface, action, actor, error }: DeniedAttempt): Promise<void> {
     this.recorded.add(error);
     try {
-      await this.audit.appendStandalone({
+      const write = this.failures.aggregates(error) ? (entry: AuditInput) => this.failures.record(entry) : (entry: AuditInput) => this.audit.appendStandalone(entry);
+      await write({
         actorTokenId: actor?.tokenId ?? null,
         actorName: actor?.name ?? 'anonymous',
         action,
@@ -83,6 +92,7 @@ export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly auth: TokenAuthService,
+    private readonly failures: FailedAuthentications,
     private readonly denied: DeniedAttemptAuditor,
     private readonly tickets: StreamTicketService,
   ) {}
@@ -107,8 +117,9 @@ export class AuthGuard implements CanActivate {
   private async authenticateAndCheck(context: ExecutionContext, req: ApiRequest, rule: RouteRule): Promise<boolean> {
     let actor: Actor;
     try {
+      // A stream ticket or a token: either way a failure counts toward the address's limit.
       const ticket = rule.acceptsTicket && !req.headers.authorization ? ticketOf(req) : undefined;
-      actor = ticket !== undefined ? await this.tickets.redeem(ticket) : await this.auth.authenticate(req.headers.authorization);
+      actor = ticket !== undefined ? await this.failures.authenticate(req, () => this.tickets.redeem(ticket)) : await this.failures.authenticate(req);
     } catch (error) {
       if (error instanceof DomainError) await this.denied.record({ req, iface: interfaceOf(context), action: this.actionOf(context, req), actor: null, error });
       throw error;

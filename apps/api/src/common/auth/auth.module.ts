@@ -1,17 +1,28 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { ThrottlerStorageService } from '@nestjs/throttler';
 import { TokenRepository } from '@cutover/persistence';
 import { QueueModule } from '@cutover/queue';
 import { AuthGuard, DeniedAttemptAuditor } from './auth.guard';
 import { BootstrapTokenService } from './bootstrap-token.service';
 import { StreamTicketService } from './stream-ticket.service';
+import { FailedAuthentications } from './failed-auth.service';
 import { TokenAuthService } from './token-auth.service';
 
 /** Bearer-token authentication for the whole api: the global guard, the token cache, stream tickets, the bootstrap admin token. */
 @Module({
   // QueueModule: stream tickets live in Redis, so any replica redeems them.
   imports: [QueueModule],
-  providers: [TokenRepository, TokenAuthService, StreamTicketService, DeniedAttemptAuditor, BootstrapTokenService, { provide: APP_GUARD, useClass: AuthGuard }],
-  exports: [TokenRepository, TokenAuthService, StreamTicketService, DeniedAttemptAuditor],
+  providers: [
+    TokenRepository,
+    TokenAuthService,
+    StreamTicketService,
+    ThrottlerStorageService,
+    FailedAuthentications,
+    DeniedAttemptAuditor,
+    BootstrapTokenService,
+    { provide: APP_GUARD, useClass: AuthGuard },
+  ],
+  exports: [TokenRepository, TokenAuthService, StreamTicketService, FailedAuthentications, DeniedAttemptAuditor],
 })
 export class AuthModule {}

@@ -5,7 +5,7 @@ import { DomainError } from '@cutover/domain';
 import { formatGraphqlError } from '../errors/graphql-errors';
 import type { ApiRequest } from '../http/http-request.types';
 import type { DeniedAttemptAuditor } from './auth.guard';
-import type { TokenAuthService } from './token-auth.service';
+import type { FailedAuthentications } from './failed-auth.service';
 
 /** What graphql-ws keeps per socket (`ctx.extra`); the authenticated request is added on connection_init. */
 interface WsExtra {
@@ -27,7 +27,7 @@ function isWsContext(value: unknown): value is WsContext {
  * comes in connection_init: `{ "authorization": "Bearer <token>" }`. Checked once per connection (a refusal closes
  * the socket with 4403 and is audited); each operation then runs with that actor, through the same AuthGuard.
  */
-export function graphqlWsOptions(auth: TokenAuthService, denied: DeniedAttemptAuditor) {
+export function graphqlWsOptions(failures: FailedAuthentications, denied: DeniedAttemptAuditor) {
   return {
     path: '/graphql',
     onConnect: async (ctx: WsContext): Promise<boolean> => {
@@ -42,7 +42,8 @@ export function graphqlWsOptions(auth: TokenAuthService, denied: DeniedAttemptAu
       };
       const value = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
       try {
-        req.cutoverActor = await auth.authenticate(typeof value === 'string' ? value : undefined);
+        // Rate-limited per address like every other authentication.
+        req.cutoverActor = await failures.authenticate({ headers: { authorization: typeof value === 'string' ? value : undefined }, ip: req.ip });
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
         await denied.record({ req, iface: 'graphql', action: 'graphql subscription connect', actor: null, error });
@@ -59,9 +60,7 @@ export function graphqlWsOptions(auth: TokenAuthService, denied: DeniedAttemptAu
   };
 }
 
-/** The GraphQL context: `req` of an HTTP operation (Fastify passes the request, Express `{req, res}`), or of the socket. */
-export function graphqlContext(arg: unknown): { req: ApiRequest | undefined } {
-  if (isWsContext(arg)) return { req: (arg.extra as WsExtra).cutoverReq };
-  const http = arg as { req?: ApiRequest } & ApiRequest;
-  return { req: http.req ?? http };
+/** The request a graphql-ws operation runs as (authenticated on connection_init); null for an HTTP operation. */
+export function wsRequestOf(arg: unknown): { req: ApiRequest | undefined } | null {
+  return isWsContext(arg) ? { req: (arg.extra as WsExtra).cutoverReq } : null;
 }

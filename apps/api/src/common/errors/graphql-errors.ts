@@ -32,6 +32,9 @@ export function formatGraphqlError(formatted: GraphQLFormattedError, error: unkn
   const described = describeGraphqlError(formatted, error);
   const extensions: Record<string, unknown> = { code: described.code, status: described.status, errors: described.errors };
   if (Object.keys(described.details).length > 0) extensions['details'] = described.details;
+  // Errors answered before any plugin hook (the context's authentication) carry their request id themselves.
+  const requestId = formatted.extensions?.['requestId'];
+  if (typeof requestId === 'string') extensions['requestId'] = requestId;
   return {
     message: described.unexpected ? described.detail : formatted.message,
     ...(formatted.locations ? { locations: formatted.locations } : {}),

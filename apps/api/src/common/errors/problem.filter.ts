@@ -59,6 +59,8 @@ export class ProblemFilter implements ExceptionFilter {
     if (isHeadersSent(res)) return;
     const allow = described.details['allow'];
     if (Array.isArray(allow)) adapter.setHeader(res, 'allow', allow.join(', '));
+    const retryAfter = described.details['retryAfterSeconds'];
+    if (typeof retryAfter === 'number') adapter.setHeader(res, 'retry-after', String(retryAfter));
     adapter.setHeader(res, 'content-type', 'application/problem+json; charset=utf-8');
     adapter.reply(res, JSON.stringify(toProblem(described, req.id ?? 'unknown')), described.status);
   }

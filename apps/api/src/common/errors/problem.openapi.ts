@@ -59,3 +59,24 @@ export function withProblemResponses(document: OpenAPIObject): OpenAPIObject {
   }
   return document;
 }
+
+/**
+ * `@Headers('if-match')` makes @nestjs/swagger add a *required* `if-match` parameter next to the documented optional
+ * `If-Match`. Header names are case-insensitive: keep one per name, the documented one (it has a description).
+ */
+export function withDistinctHeaders(doc: OpenAPIObject): OpenAPIObject {
+  for (const item of Object.values(doc.paths)) {
+    for (const op of Object.values(item as Record<string, { parameters?: Array<{ in?: string; name?: string; description?: string }> }>)) {
+      if (!op || typeof op !== 'object' || !Array.isArray(op.parameters)) continue;
+      const byName = new Map<string, { in?: string; name?: string; description?: string }>();
+      for (const param of op.parameters) {
+        if (param.in !== 'header' || !param.name) continue;
+        const key = param.name.toLowerCase();
+        const seen = byName.get(key);
+        if (!seen || (!seen.description && param.description)) byName.set(key, param);
+      }
+      op.parameters = op.parameters.filter((param) => param.in !== 'header' || !param.name || byName.get(param.name.toLowerCase()) === param);
+    }
+  }
+  return doc;
+}

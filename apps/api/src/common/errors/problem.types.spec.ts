@@ -10,7 +10,7 @@ describe('describeError', () => {
     ['a Nest 400', new BadRequestException('nope'), 'BAD_REQUEST', 400],
     ['a Nest 403', new ForbiddenException(), 'FORBIDDEN', 403],
     ['a Nest 404', new NotFoundException(), 'NOT_FOUND', 404],
-    ['a Nest 429', new HttpException('slow down', 429), 'BAD_REQUEST', 429],
+    ['a Nest 429', new HttpException('slow down', 429), 'TOO_MANY_REQUESTS', 429],
     ['an Express parse error', Object.assign(new SyntaxError('Unexpected end'), { type: 'entity.parse.failed', status: 400 }), 'BAD_REQUEST', 400],
     ['an Express size error', Object.assign(new Error('too large'), { type: 'entity.too.large', status: 413 }), 'PAYLOAD_TOO_LARGE', 413],
     ['a Fastify size error', Object.assign(new Error('too large'), { code: 'FST_ERR_CTP_BODY_TOO_LARGE', statusCode: 413 }), 'PAYLOAD_TOO_LARGE', 413],

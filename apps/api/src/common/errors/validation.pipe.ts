@@ -1,6 +1,7 @@
 import { type ArgumentMetadata, type PipeTransform, ValidationPipe, type ValidationError } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { DomainError, type FieldError } from '@cutover/domain';
+import { findUnsafeInput } from '../http/unsafe-input';
 
 /** class-validator's error tree → flat field paths (`containers[0].name`), one entry per broken rule. */
 export function flattenValidationErrors(errors: ValidationError[], parent = ''): FieldError[] {
@@ -35,6 +36,13 @@ class ApiValidationPipe implements PipeTransform {
 
   transform(value: unknown, metadata: ArgumentMetadata): unknown {
     const { metatype, type } = metadata;
+    // Before anything converts or stores it, on every transport and argument kind, typed or not: NUL characters,
+    // lone surrogates and absurd nesting are refused here by field path instead of failing in Postgres or overflowing
+    // class-transformer's recursion. Strings (the hot path: route params) cost one scan.
+    if (type !== 'custom') {
+      const unsafe = findUnsafeInput(value, typeof metadata.data === 'string' ? metadata.data : '');
+      if (unsafe) throw DomainError.validation([unsafe]);
+    }
     // ValidationPipe validates neither custom decorators (validateCustomDecorators is off) nor Object/untyped
     // arguments, and converts nothing for them.
     if (type === 'custom' || metatype === undefined || metatype === Object) return value;

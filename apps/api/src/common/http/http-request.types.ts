@@ -16,6 +16,8 @@ export interface ApiRequest {
   /** Express: the matched route. */
   route?: { path?: string };
   cutoverActor?: Actor;
+  /** The parsed body (GraphQL reads its operationName for audit rows). */
+  body?: unknown;
 }
 
 export const REQUEST_ID_HEADER = 'x-request-id';

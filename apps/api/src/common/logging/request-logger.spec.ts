@@ -1,7 +1,7 @@
 import pino from 'pino';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { describe, expect, it } from 'vitest';
-import { ApiLogController, LazyRequestLogger } from './request-logger';
+import { ApiLogController, LazyRequestLogger, redactQuery } from './request-logger';
 import { createLogger } from './logger';
 
 function capture(level: string): { logger: pino.Logger; lines: Array<Record<string, unknown>> } {
@@ -55,7 +55,7 @@ describe('ApiLogController', () => {
     controller.incomingRequest();
     controller.requestCompleted(null, request, reply);
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatchObject({ requestId: 'r-3', msg: 'request completed', method: 'GET', url: '/v1/apps?limit=2', statusCode: 200, responseTime: 1.23, level: 30 });
+    expect(lines[0]).toMatchObject({ requestId: 'r-3', msg: 'request completed', method: 'GET', url: '/v1/apps?limit=[redacted]', statusCode: 200, responseTime: 1.23, level: 30 });
   });
 
   it('writes nothing at warn, but an errored response still at error', () => {
@@ -67,5 +67,14 @@ describe('ApiLogController', () => {
     controller.requestCompleted(new Error('socket hang up'), request, reply);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({ requestId: 'r-4', msg: 'request errored', level: 50 });
+  });
+});
+
+describe('redactQuery', () => {
+  it('keeps the path and the parameter names, never the values', () => {
+    expect(redactQuery('/v1/apps')).toBe('/v1/apps');
+    expect(redactQuery('/v1/clusters?access_token=s3cr3t&limit=5')).toBe('/v1/clusters?access_token=[redacted]&limit=[redacted]');
+    expect(redactQuery('/v1/audit?actor')).toBe('/v1/audit?actor=[redacted]');
+    expect(redactQuery('/x?')).toBe('/x?');
   });
 });

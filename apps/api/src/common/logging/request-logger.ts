@@ -1,6 +1,5 @@
 import { type FastifyBaseLogger, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import type { Bindings, ChildLoggerOptions, Level, Logger } from 'pino';
-import { loggableUrl } from '../http/http-request.types';
 
 /**
  * Fastify's per-request logger (`request.log`, `reply.log`), carrying the request id, created only when a line is
@@ -75,6 +74,21 @@ export function lazyRequestLogger(parent: FastifyBaseLogger, bindings: Bindings,
 }
 
 /**
+ * The URL as the access log writes it: parameter names kept, values replaced, because a query string may carry what
+ * must never be logged (a token pasted as `?access_token=`, a name with a secret in it). The path stays as it is.
+ */
+export function redactQuery(url: string): string {
+  const q = url.indexOf('?');
+  if (q < 0) return url;
+  const names = url
+    .slice(q + 1)
+    .split('&')
+    .filter((pair) => pair.length > 0)
+    .map((pair) => `${pair.split('=')[0]}=[redacted]`);
+  return `${url.slice(0, q)}?${names.join('&')}`;
+}
+
+/**
  * One access-log line per request, on completion (method, URL, status, time, and the request id from the request's
  * logger), instead of Fastify's two lines with the full request and response serialisers. Nothing is built when
  * the level is off. Fastify's other lines (stream errors and the like) are unchanged.
@@ -90,7 +104,7 @@ export class ApiLogController extends LogController {
     if (!this.logger.isLevelEnabled(error ? 'error' : 'info')) return;
     const line = {
       method: request.method,
-      url: loggableUrl(request.url),
+      url: redactQuery(request.url),
       statusCode: reply.statusCode,
       responseTime: Math.round(reply.elapsedTime * 100) / 100,
       remoteAddress: request.ip,

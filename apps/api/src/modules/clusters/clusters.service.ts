@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { DomainError, type FieldError, type RequestContext } from '@cutover/domain';
+import { DomainError, type FieldError, MAX_LABELS, type RequestContext } from '@cutover/domain';
 import { type ClusterCredentials, checkCluster, isHttpUrl, parseKubeconfig } from '@cutover/k8s';
 import { AuditRepository, clusterCredentialsAad, type ClusterRecord, ClusterRepository, SecretBox, TransactionRunner, isUniqueViolation } from '@cutover/persistence';
 import { auditEntry } from '../../common/audit/audit-entry';
@@ -25,9 +25,34 @@ export function toClusterModel(cluster: ClusterRecord): ClusterModel {
   };
 }
 
+/**
+ * A cluster's server URL is shown to every viewer and written to the audit log: credentials in it (`user:pass@`, an
+ * `?access_token=`) would be stored and shown in plain text. They belong in `token` or the kubeconfig's user.
+ * The message never repeats the URL.
+ */
+export function serverUrlErrors(server: string, path: string): FieldError[] {
+  let url: URL;
+  try {
+    url = new URL(server);
+  } catch {
+    return [];
+  }
+  const errors: FieldError[] = [];
+  if (url.username || url.password) {
+    errors.push({ path, rule: 'noCredentialsInUrl', message: `${path} must not contain user:password@; give the credentials as token (or in the kubeconfig's user), which is stored encrypted` });
+  }
+  if (url.search || url.hash) {
+    errors.push({ path, rule: 'noQueryInUrl', message: `${path} must be scheme://host[:port][/path] without a query or fragment (a token there would be stored in plain text)` });
+  }
+  return errors;
+}
+
 function validateLabels(labels: Record<string, unknown> | undefined): { labels: Record<string, string>; errors: FieldError[] } {
   const errors: FieldError[] = [];
   const out: Record<string, string> = {};
+  if (Object.keys(labels ?? {}).length > MAX_LABELS) {
+    return { labels: out, errors: [{ path: 'labels', rule: 'maxItems', message: `labels must have at most ${MAX_LABELS} entries` }] };
+  }
   for (const [key, value] of Object.entries(labels ?? {})) {
     if (!LABEL_KEY.test(key)) errors.push({ path: `labels.${key}`, rule: 'labelKey', message: 'label keys are [prefix/]name, as Kubernetes label keys' });
     if (typeof value !== 'string' || !LABEL_VALUE.test(value)) {
@@ -50,12 +75,14 @@ export function credentialsFromInput(input: RegisterClusterDto): { credentials: 
     if (parsed.ok) {
       credentials = { kind: 'kubeconfig', kubeconfig: input.kubeconfig };
       server = parsed.value.server;
+      errors.push(...serverUrlErrors(server, 'kubeconfig'));
     } else errors.push(...parsed.errors);
   } else if (!tokenForm) {
     errors.push({ path: 'kubeconfig', rule: 'oneOf', message: 'give either kubeconfig, or server and token' });
   } else {
     if (!input.server) errors.push({ path: 'server', rule: 'required', message: 'server is required with token' });
     else if (!isHttpUrl(input.server)) errors.push({ path: 'server', rule: 'url', message: 'server must be an https:// (or http://) URL' });
+    else if (serverUrlErrors(input.server, 'server').length > 0) errors.push(...serverUrlErrors(input.server, 'server'));
     else if (input.server.startsWith('http:') && input.insecureSkipTlsVerify !== true) {
       errors.push({ path: 'server', rule: 'plainHttp', message: 'a plain http:// server needs insecureSkipTlsVerify: true' });
     }

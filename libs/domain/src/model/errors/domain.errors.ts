@@ -12,6 +12,9 @@ export type ErrorCode =
   | 'PRECONDITION_FAILED' // 412 (stale If-Match)
   | 'PAYLOAD_TOO_LARGE' // 413
   | 'UNSUPPORTED_MEDIA_TYPE' // 415
+  | 'URI_TOO_LONG' // 414 (a path parameter longer than any valid name)
+  | 'TOO_MANY_REQUESTS' // 429 (too many failed authentications from one address; Retry-After says when)
+  | 'REQUEST_TIMEOUT' // 408 (a body that did not arrive in time)
   | 'UNPROCESSABLE' // 422 without field errors (e.g. idempotency key reused with another body)
   | 'CLUSTER_UNREACHABLE' // 502-ish for cluster checks: reported in the body, not as an error status
   | 'UNAVAILABLE' // 503: a dependency (Postgres, Redis) is down, e.g. /readyz
@@ -28,6 +31,9 @@ export const errorStatus: Record<ErrorCode, number> = {
   PRECONDITION_FAILED: 412,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
+  URI_TOO_LONG: 414,
+  TOO_MANY_REQUESTS: 429,
+  REQUEST_TIMEOUT: 408,
   UNPROCESSABLE: 422,
   CLUSTER_UNREACHABLE: 502,
   UNAVAILABLE: 503,

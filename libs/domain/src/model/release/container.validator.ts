@@ -1,7 +1,7 @@
 // One container (app or init) of a pod spec.
 import type { Container, ContainerPort, PullPolicy, ResourceRequirements, VolumeMount } from './release.types';
 import { readEnv, readEnvFrom } from './env.validator';
-import { isAbsolutePath, isDns1123Label, isIanaSvcName, isQualifiedName, isSafeRelativePath } from './k8s-syntax.util';
+import { MAX_IMAGE_LENGTH, isAbsolutePath, isDns1123Label, isIanaSvcName, isImageReference, isQualifiedName, isSafeRelativePath } from './k8s-syntax.util';
 import { type ProbeKind, readProbe } from './probe.validator';
 import { compareQuantities, parseQuantity } from './quantity.util';
 import {
@@ -158,10 +158,15 @@ export function readContainer(v: unknown, path: string, issues: Issues, scope: P
     required: true,
     check: { rule: 'dns1123-label', test: isDns1123Label, message: 'must be a DNS-1123 label (lowercase alphanumerics and "-", ≤63)' },
   });
-  const image = readString(o.image, at(path, 'image'), issues, {
+  let image = readString(o.image, at(path, 'image'), issues, {
     required: true,
+    maxLength: MAX_IMAGE_LENGTH,
     check: { rule: 'no-whitespace', test: (s) => !/\s/.test(s), message: 'must not contain whitespace' },
   });
+  if (image !== undefined && !isImageReference(image)) {
+    issues.add(at(path, 'image'), 'image-reference', 'must be a container image reference: [registry[:port]/]name[:tag][@sha256:digest], name in lowercase path components');
+    image = undefined;
+  }
   const pullPolicy = readEnum(o.imagePullPolicy, at(path, 'imagePullPolicy'), PULL_POLICIES, issues);
   const ports = readPorts(o.ports, at(path, 'ports'), issues, scope);
   // Raw names, so a malformed port name is reported once, not again by every probe that uses it.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultPullPolicy } from './container.validator';
 import { isDownwardApiFieldPath } from './env.validator';
-import { isDns1123Label, isDns1123Subdomain, isIanaSvcName, isLabelValue, isQualifiedName, isSafeRelativePath } from './k8s-syntax.util';
+import { isDns1123Label, isDns1123Subdomain, isIanaSvcName, isImageReference, isLabelValue, isQualifiedName, isSafeRelativePath } from './k8s-syntax.util';
 import { validateLabels } from './labels.validator';
 
 describe('Kubernetes name syntax', () => {
@@ -98,4 +98,15 @@ describe('defaults and helpers', () => {
     const notMap = validateLabels(['x'], 'labels');
     expect(notMap.ok ? [] : notMap.errors.map((e) => [e.path, e.rule])).toEqual([['labels', 'type']]);
   });
+});
+
+describe('isImageReference', () => {
+  it.each(['nginx', 'nginx:1.27', 'busybox:1.36', 'registry.example.com/checkout:1.4.0', 'localhost:5000/team/app:v1', 'r/x:1', 'ghcr.io/org/a_b__c-d:v1.2-rc.1', `app@sha256:${'a'.repeat(64)}`, `reg.io/app:1@sha256:${'0'.repeat(64)}`])(
+    'accepts %s',
+    (image) => expect(isImageReference(image)).toBe(true),
+  );
+  it.each(['', '../etc/passwd', 'registry/../app', 'a/./b', 'Nginx', 'nginx:', 'nginx@sha256:xyz', 'a\u0007b', 'a\u0000', 'nginx :1', '/abs', 'a//b', `a:${'t'.repeat(129)}`, 'a'.repeat(513), 'http://reg/app'])(
+    'refuses %j',
+    (image) => expect(isImageReference(image)).toBe(false),
+  );
 });

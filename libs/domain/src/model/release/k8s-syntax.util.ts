@@ -7,6 +7,22 @@ const IANA_SVC_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 const ENV_VAR_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 const CONFIG_MAP_KEY = /^[-._a-zA-Z0-9]+$/;
 
+// The container image reference grammar of distribution/reference (what registries and the kubelet parse):
+// [host[:port]/]component(/component)*[:tag][@algorithm:hex]. Path components are lowercase and cannot be "." or
+// "..", so no traversal and no control characters get through.
+const IMAGE_HOST = '(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?';
+const IMAGE_COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
+const IMAGE_REFERENCE = new RegExp(
+  `^(?:${IMAGE_HOST}/)?${IMAGE_COMPONENT}(?:/${IMAGE_COMPONENT})*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?$`,
+);
+/** Longest image reference accepted (the repository name alone may be 255 characters in distribution/reference). */
+export const MAX_IMAGE_LENGTH = 512;
+
+/** A container image reference such as `registry.example.com:5000/team/app:1.4.0` or `app@sha256:<hex>`. */
+export function isImageReference(s: string): boolean {
+  return s.length > 0 && s.length <= MAX_IMAGE_LENGTH && IMAGE_REFERENCE.test(s);
+}
+
 /** Container, volume, port-less object names: lowercase alphanumerics and '-', ≤63. */
 export function isDns1123Label(s: string): boolean {
   return s.length <= 63 && DNS1123_LABEL.test(s);

@@ -7,6 +7,11 @@ import { Issues, at, isAbsent, isPlainObject } from './validation.util';
 const RESERVED_PREFIX = /^([a-z0-9-]+\.)*cutover\.dev\//;
 const RESERVED_KEYS = new Set(['app.kubernetes.io/name', 'app.kubernetes.io/managed-by']);
 const MAX_ANNOTATIONS_BYTES = 256 * 1024;
+/**
+ * Kubernetes bounds each label key and value (checked below) but not their number; Cutover caps it so a record's
+ * labels stay a selector-sized map, not a 5,000-key document copied onto every object it creates.
+ */
+export const MAX_LABELS = 64;
 
 export function isReservedLabelKey(key: string): boolean {
   return RESERVED_PREFIX.test(key) || RESERVED_KEYS.has(key);
@@ -40,6 +45,10 @@ export interface LabelRules {
 /** Kubernetes label syntax for every key and value; `{}` when absent. */
 export function readLabels(v: unknown, path: string, issues: Issues, rules: LabelRules = {}): Record<string, string> {
   const entries = readStringMap(v, path, issues) ?? [];
+  if (entries.length > MAX_LABELS) {
+    issues.add(path, 'max-items', `must have at most ${MAX_LABELS} labels (got ${entries.length})`);
+    return {};
+  }
   const valid: Array<[string, string]> = [];
   for (const [key, value] of entries) {
     const keyPath = at(path, key);
@@ -57,13 +66,28 @@ export function readLabels(v: unknown, path: string, issues: Issues, rules: Labe
   return toMap(valid);
 }
 
+/** Bytes of `s` in UTF-8, the unit of Kubernetes' 256 KiB limit (no Buffer here: libs/domain imports no node:). */
+function utf8Length(s: string): number {
+  let bytes = 0;
+  for (let i = 0; i < s.length; i += 1) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) bytes += 1;
+    else if (c < 0x800) bytes += 2;
+    else if (c >= 0xd800 && c <= 0xdbff) {
+      bytes += 4;
+      i += 1;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
 /** Annotation keys follow label-key syntax; values are free text, ≤256 KiB in total. */
 export function readAnnotations(v: unknown, path: string, issues: Issues): Record<string, string> {
   const entries = readStringMap(v, path, issues) ?? [];
   const valid: Array<[string, string]> = [];
   let bytes = 0;
   for (const [key, value] of entries) {
-    bytes += key.length + value.length;
+    bytes += utf8Length(key) + utf8Length(value);
     if (!isQualifiedName(key)) {
       issues.add(at(path, key), 'label-key', 'key must be [prefix/]name: name ≤63 alphanumerics, "-", "_", "." (starting and ending alphanumeric), prefix a DNS subdomain');
     } else {

@@ -13,7 +13,15 @@ const labelKey = fc.oneof(
   fc.tuple(fc.stringMatching(/^[a-z]{1,8}\.(io|com)$/), fc.stringMatching(/^[a-z][a-z0-9]{0,10}$/)).map(([p, n]) => `${p}/${n}`),
 );
 const labelValue = fc.stringMatching(/^([A-Za-z0-9]([A-Za-z0-9._-]{0,20}[A-Za-z0-9])?)?$/);
-const image = fc.stringMatching(/^[a-z][a-z0-9./-]{0,20}(:[a-z0-9.]{1,10})?$/);
+// Container image references (distribution/reference): optional registry, lowercase path components, optional tag.
+const imageComponent = fc.stringMatching(/^[a-z0-9]{1,6}([._-][a-z0-9]{1,6}){0,2}$/);
+const image = fc
+  .tuple(
+    fc.option(fc.constantFrom('registry.example.com', 'localhost:5000', 'ghcr.io'), { nil: undefined }),
+    fc.array(imageComponent, { minLength: 1, maxLength: 3 }),
+    fc.option(fc.stringMatching(/^[a-z0-9][a-z0-9.]{0,9}$/), { nil: undefined }),
+  )
+  .map(([host, parts, tag]) => `${host ? `${host}/` : ''}${parts.join('/')}${tag ? `:${tag}` : ''}`);
 const version = fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9._+-]{0,30}$/);
 const quantityPair = fc
   .tuple(fc.integer({ min: 0, max: 4000 }), fc.integer({ min: 0, max: 4000 }))

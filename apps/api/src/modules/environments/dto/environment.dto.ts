@@ -1,7 +1,7 @@
 import { Field, InputType, Int } from '@nestjs/graphql';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { Allow, IsBoolean, IsInt, IsOptional, Max, Min, ValidateNested } from 'class-validator';
+import { Allow, IsBoolean, IsInt, IsObject, IsOptional, Max, Min, ValidateNested } from 'class-validator';
 import { JSONScalar } from '../../../common/graphql/json.scalar';
 import { IsDns1123Label, IsJsonObject, IsPortRef } from '../../apps/dto/k8s-name.validator';
 
@@ -55,6 +55,7 @@ export class CreateEnvironmentDto {
   @ApiPropertyOptional({ type: EnvironmentServiceDto })
   @Field(() => EnvironmentServiceDto, { nullable: true })
   @IsOptional()
+  @IsObject({ message: 'service must be an object {port, targetPort}' })
   @ValidateNested()
   @Type(() => EnvironmentServiceDto)
   service?: EnvironmentServiceDto;
@@ -89,6 +90,8 @@ export class UpdateEnvironmentDto {
   @ApiPropertyOptional({ type: EnvironmentServiceDto, nullable: true })
   @Field(() => EnvironmentServiceDto, { nullable: true })
   @IsOptional()
+  // An array (or any non-object) is refused, not read as "no service": only an explicit null removes the Service.
+  @IsObject({ message: 'service must be an object {port, targetPort}, or null to remove the Service' })
   @ValidateNested()
   @Type(() => EnvironmentServiceDto)
   service?: EnvironmentServiceDto | null;

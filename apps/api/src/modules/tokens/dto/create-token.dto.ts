@@ -1,7 +1,7 @@
 import { Field, InputType } from '@nestjs/graphql';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, Length, Matches, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsObject, IsOptional, IsString, Length, Matches, ValidateNested } from 'class-validator';
 import type { Role } from '@cutover/domain';
 import { ROLES } from '../../../common/auth/roles';
 import { RoleEnum } from '../models/token.model';
@@ -10,19 +10,21 @@ const DNS_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 @InputType('TokenScopesInput')
 export class TokenScopesDto {
-  @ApiPropertyOptional({ type: [String], description: 'Apps a deployer may act on; empty = all.' })
+  @ApiPropertyOptional({ type: [String], description: 'Apps a deployer may act on; absent = all (an empty list is refused).' })
   @Field(() => [String], { nullable: true })
   @IsOptional()
   @IsArray()
+  @ArrayMinSize(1, { message: 'omit apps to allow every app; an empty list would read as "none" and is refused' })
   @ArrayMaxSize(200)
   @IsString({ each: true })
   @Matches(DNS_NAME, { each: true, message: 'each app must be a DNS-1123 label' })
   apps?: string[];
 
-  @ApiPropertyOptional({ type: [String], description: 'Environments a deployer may act on; empty = all.' })
+  @ApiPropertyOptional({ type: [String], description: 'Environments a deployer may act on; absent = all (an empty list is refused).' })
   @Field(() => [String], { nullable: true })
   @IsOptional()
   @IsArray()
+  @ArrayMinSize(1, { message: 'omit environments to allow every environment; an empty list would read as "none" and is refused' })
   @ArrayMaxSize(200)
   @IsString({ each: true })
   @Matches(DNS_NAME, { each: true, message: 'each environment must be a DNS-1123 label' })
@@ -46,6 +48,8 @@ export class CreateTokenDto {
   @ApiPropertyOptional({ type: TokenScopesDto, description: 'Only for deployer tokens.' })
   @Field(() => TokenScopesDto, { nullable: true })
   @IsOptional()
+  // `scopes: []` once passed as "no restriction"; an array is a type error, not an empty scope.
+  @IsObject({ message: 'scopes must be an object {apps?, environments?}' })
   @ValidateNested()
   @Type(() => TokenScopesDto)
   scopes?: TokenScopesDto;

@@ -1,0 +1,105 @@
+// Who may call what: the expected access matrix of the security suite, as data. Every route the running api's
+// router holds and every GraphQL root field must have an entry here; a new one without an entry fails the suite
+// (apps/api/test/security/access-matrix.e2e-spec.ts), so access is a decision someone wrote down, not a default.
+//
+// 'public': no token needed. A role: the lowest role allowed (viewer < deployer < admin); every lower role gets
+// 403 FORBIDDEN, every caller without a valid token 401 UNAUTHENTICATED. 'graphql': the GraphQL endpoint, which
+// authenticates per operation (its fields are in GRAPHQL_ACCESS).
+import type { Role } from '@cutover/domain';
+
+export type Access = 'public' | 'graphql' | Role;
+
+/** `METHOD /path` as the router registered it (HEAD routes come with their GET). `*` is a wildcard route. */
+export const REST_ACCESS: Record<string, Access> = {
+  'GET /healthz': 'public',
+  'GET /readyz': 'public',
+  // API documentation (Swagger UI, its assets, the OpenAPI document as JSON and YAML): public by design.
+  'GET /docs': 'public',
+  'GET /docs/': 'public',
+  'GET /docs/*': 'public',
+  'GET /docs/index.html': 'public',
+  'GET /docs/LICENSE': 'public',
+  'GET /docs/swagger-ui-init.js': 'public',
+  'GET /docs/docs/swagger-ui-init.js': 'public',
+  'GET /docs-json': 'public',
+  'GET /docs-yaml': 'public',
+  'GET /graphql': 'graphql',
+  'POST /graphql': 'graphql',
+
+  'GET /v1/tokens': 'admin',
+  'POST /v1/tokens': 'admin',
+  'GET /v1/tokens/:id': 'admin',
+  'DELETE /v1/tokens/:id': 'admin',
+
+  'GET /v1/audit': 'viewer',
+  'GET /v1/audit/verify': 'viewer',
+
+  'GET /v1/clusters': 'admin',
+  'POST /v1/clusters': 'admin',
+  'GET /v1/clusters/:name': 'admin',
+  'DELETE /v1/clusters/:name': 'admin',
+  'POST /v1/clusters/:name/check': 'admin',
+
+  'GET /v1/apps': 'viewer',
+  'POST /v1/apps': 'admin',
+  'GET /v1/apps/:app': 'viewer',
+  'DELETE /v1/apps/:app': 'admin',
+
+  'GET /v1/apps/:app/environments': 'viewer',
+  'POST /v1/apps/:app/environments': 'admin',
+  'GET /v1/apps/:app/environments/:env': 'viewer',
+  'PATCH /v1/apps/:app/environments/:env': 'admin',
+  'DELETE /v1/apps/:app/environments/:env': 'admin',
+  'GET /v1/apps/:app/environments/:env/history': 'viewer',
+
+  'GET /v1/apps/:app/releases': 'viewer',
+  'POST /v1/apps/:app/releases': 'deployer',
+  'GET /v1/apps/:app/releases/:version': 'viewer',
+
+  'GET /v1/deployments': 'viewer',
+  'POST /v1/deployments': 'deployer',
+  'GET /v1/deployments/:id': 'viewer',
+  'POST /v1/deployments/:id/promote': 'deployer',
+  'POST /v1/deployments/:id/pause': 'deployer',
+  'POST /v1/deployments/:id/resume': 'deployer',
+  'POST /v1/deployments/:id/abort': 'deployer',
+  'POST /v1/deployments/:id/rollback': 'deployer',
+  'POST /v1/deployments/:id/retry': 'deployer',
+};
+
+/** `Query.<field>` / `Mutation.<field>`: the lowest role allowed. Every GraphQL operation needs a token. */
+export const GRAPHQL_ACCESS: Record<string, Role> = {
+  'Query.app': 'viewer',
+  'Query.apps': 'viewer',
+  'Query.auditLog': 'viewer',
+  'Query.auditVerification': 'viewer',
+  'Query.cluster': 'admin',
+  'Query.clusters': 'admin',
+  'Query.deployment': 'viewer',
+  'Query.deploymentHistory': 'viewer',
+  'Query.deployments': 'viewer',
+  'Query.environment': 'viewer',
+  'Query.environments': 'viewer',
+  'Query.release': 'viewer',
+  'Query.releases': 'viewer',
+  'Query.tokens': 'admin',
+
+  'Mutation.createApp': 'admin',
+  'Mutation.deleteApp': 'admin',
+  'Mutation.registerCluster': 'admin',
+  'Mutation.deleteCluster': 'admin',
+  'Mutation.checkCluster': 'admin',
+  'Mutation.createEnvironment': 'admin',
+  'Mutation.updateEnvironment': 'admin',
+  'Mutation.deleteEnvironment': 'admin',
+  'Mutation.createRelease': 'deployer',
+  'Mutation.createToken': 'admin',
+  'Mutation.revokeToken': 'admin',
+  'Mutation.createDeployment': 'deployer',
+  'Mutation.promoteDeployment': 'deployer',
+  'Mutation.pauseDeployment': 'deployer',
+  'Mutation.resumeDeployment': 'deployer',
+  'Mutation.abortDeployment': 'deployer',
+  'Mutation.rollbackDeployment': 'deployer',
+  'Mutation.retryDeployment': 'deployer',
+};
