@@ -65,6 +65,11 @@ export const REST_ACCESS: Record<string, Access> = {
   'POST /v1/deployments/:id/abort': 'deployer',
   'POST /v1/deployments/:id/rollback': 'deployer',
   'POST /v1/deployments/:id/retry': 'deployer',
+
+  // Live events (SSE; a stream ticket may stand in for the token) and the tickets themselves.
+  'GET /v1/events': 'viewer',
+  'GET /v1/deployments/:id/events': 'viewer',
+  'POST /v1/stream-tickets': 'viewer',
 };
 
 /** `Query.<field>` / `Mutation.<field>`: the lowest role allowed. Every GraphQL operation needs a token. */

@@ -20,6 +20,8 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
   return out;
 }
 
+const isPlainObject = (value: unknown): boolean => typeof value === 'object' && value !== null && !Array.isArray(value);
+
 const isEmptyQuery = (value: unknown): boolean =>
   typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length === 0;
 
@@ -42,6 +44,11 @@ class ApiValidationPipe implements PipeTransform {
     if (type !== 'custom') {
       const unsafe = findUnsafeInput(value, typeof metadata.data === 'string' ? metadata.data : '');
       if (unsafe) throw DomainError.validation([unsafe]);
+    }
+    // A DTO body must be a JSON object: ValidationPipe passes `null`, a string or a number through unvalidated, so
+    // `POST …/abort` with the body `null` used to abort. (No body at all stays allowed where every field is optional.)
+    if (type === 'body' && metadata.data === undefined && metatype !== undefined && metatype !== Object && value !== undefined && !isPlainObject(value)) {
+      throw DomainError.validation([{ path: '', rule: 'isObject', message: 'the body must be a JSON object' }]);
     }
     // ValidationPipe validates neither custom decorators (validateCustomDecorators is off) nor Object/untyped
     // arguments, and converts nothing for them.
