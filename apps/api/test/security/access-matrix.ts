@@ -70,6 +70,22 @@ export const REST_ACCESS: Record<string, Access> = {
   'GET /v1/events': 'viewer',
   'GET /v1/deployments/:id/events': 'viewer',
   'POST /v1/stream-tickets': 'viewer',
+
+  // Chat identities (admin) and Slack's endpoints (public: Slack signs each request; refused without its signature).
+  'POST /v1/chat-identities': 'admin',
+  'GET /v1/chat-identities': 'admin',
+  'DELETE /v1/chat-identities/:id': 'admin',
+  'POST /v1/chatops/slack/commands': 'public',
+  'POST /v1/chatops/slack/interactions': 'public',
+
+  // Notification channels (deployer, within scopes) and their deliveries.
+  'POST /v1/notification-channels': 'deployer',
+  'GET /v1/notification-channels': 'deployer',
+  'GET /v1/notification-channels/:id': 'deployer',
+  'PATCH /v1/notification-channels/:id': 'deployer',
+  'DELETE /v1/notification-channels/:id': 'deployer',
+  'GET /v1/notification-channels/:id/deliveries': 'deployer',
+  'POST /v1/notification-channels/:id/deliveries/:deliveryId/redeliver': 'deployer',
 };
 
 /** `Query.<field>` / `Mutation.<field>`: the lowest role allowed. Every GraphQL operation needs a token. */
@@ -88,6 +104,10 @@ export const GRAPHQL_ACCESS: Record<string, Role> = {
   'Query.release': 'viewer',
   'Query.releases': 'viewer',
   'Query.tokens': 'admin',
+  'Query.chatIdentities': 'admin',
+  'Query.notificationChannel': 'deployer',
+  'Query.notificationChannels': 'deployer',
+  'Query.notificationDeliveries': 'deployer',
 
   'Mutation.createApp': 'admin',
   'Mutation.deleteApp': 'admin',
@@ -107,4 +127,10 @@ export const GRAPHQL_ACCESS: Record<string, Role> = {
   'Mutation.abortDeployment': 'deployer',
   'Mutation.rollbackDeployment': 'deployer',
   'Mutation.retryDeployment': 'deployer',
+  'Mutation.linkChatIdentity': 'admin',
+  'Mutation.unlinkChatIdentity': 'admin',
+  'Mutation.createNotificationChannel': 'deployer',
+  'Mutation.updateNotificationChannel': 'deployer',
+  'Mutation.deleteNotificationChannel': 'deployer',
+  'Mutation.redeliverNotification': 'deployer',
 };
