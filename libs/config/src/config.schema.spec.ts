@@ -62,8 +62,9 @@ describe('loadConfig', () => {
   });
 
   it('reads the worker variables and ignores the api ones', () => {
-    const config = loadConfig({ ...base, WORKER_CONCURRENCY: '4', RECONCILE_INTERVAL_MS: '5000', PORT: 'not checked' }, 'worker');
-    expect(config).toMatchObject({ kind: 'worker', concurrency: 4, reconcileIntervalMs: 5000 });
+    const config = loadConfig({ ...base, WORKER_CONCURRENCY: '4', RECONCILE_INTERVAL_MS: '5000', CLUSTER_UNREACHABLE_TIMEOUT_MS: '3000', PORT: 'not checked' }, 'worker');
+    expect(config).toMatchObject({ kind: 'worker', concurrency: 4, reconcileIntervalMs: 5000, clusterUnreachableTimeoutMs: 3000 });
+    expect(loadConfig(base, 'worker').clusterUnreachableTimeoutMs).toBe(300_000);
     expect('port' in config).toBe(false);
   });
 

@@ -54,6 +54,11 @@ export interface WorkerConfig extends CommonConfig {
   reconcileIntervalMs: number;
   /** Client-side rate limit per cluster (KUBE_QPS / KUBE_BURST; client-go's defaults are far lower). */
   kubeRateLimit: { qps: number; burst: number };
+  /**
+   * How long a deployment may fail to reach its cluster (unreachable, TLS, 401/403, an API missing) before it ends:
+   * failed when it touched nothing, paused when it did (CLUSTER_UNREACHABLE_TIMEOUT_MS, default 5 min).
+   */
+  clusterUnreachableTimeoutMs: number;
 }
 
 export type CutoverConfig = ApiConfig | WorkerConfig;
@@ -137,6 +142,7 @@ const workerSchema = z.object({
   RECONCILE_INTERVAL_MS: int(1_000, 3_600_000, 30_000),
   KUBE_QPS: int(1, 100_000, 50),
   KUBE_BURST: int(1, 100_000, 100),
+  CLUSTER_UNREACHABLE_TIMEOUT_MS: int(1_000, 86_400_000, 300_000),
 });
 
 /**
@@ -166,7 +172,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, kind: ProcessKi
   const parsed = workerSchema.safeParse(input);
   if (!parsed.success) throw new ConfigError(kind, toIssues(parsed.error));
   const v = parsed.data;
-  return { kind, ...commonConfig(v), concurrency: v.WORKER_CONCURRENCY, reconcileIntervalMs: v.RECONCILE_INTERVAL_MS, kubeRateLimit: { qps: v.KUBE_QPS, burst: v.KUBE_BURST } };
+  return { kind, ...commonConfig(v), concurrency: v.WORKER_CONCURRENCY, reconcileIntervalMs: v.RECONCILE_INTERVAL_MS, kubeRateLimit: { qps: v.KUBE_QPS, burst: v.KUBE_BURST }, clusterUnreachableTimeoutMs: v.CLUSTER_UNREACHABLE_TIMEOUT_MS };
 }
 
 function commonConfig(v: z.output<z.ZodObject<typeof common>>): CommonConfig {

@@ -24,6 +24,7 @@ export * from './model/deployment/topology';
 export * from './model/deployment/status.types';
 export * from './model/deployment/plan.types';
 export { canApply } from './engine/command-rules';
+export { decideClusterTrouble, CLUSTER_RETRY_MS, type ClusterTroubleFacts } from './engine/cluster-trouble';
 export { decide, initialDeploymentState, captureBaseline, detectFailure } from './engine/decide';
 export { plan } from './engine/plan';
 export { statusView, currentStepId } from './engine/status';

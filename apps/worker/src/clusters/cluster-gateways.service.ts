@@ -12,6 +12,8 @@ import { WORKER_OPTIONS, type WorkerOptions } from '../worker.options';
 export class ClusterGateways implements OnApplicationShutdown {
   private readonly logger = new Logger(ClusterGateways.name);
   private readonly gateways = new Map<string, Promise<KubeGateway>>();
+  /** When each open gateway's cluster row was last changed: new credentials (PATCH /v1/clusters/:name) reopen it. */
+  private readonly opened = new Map<string, number>();
 
   constructor(
     @Inject(DeploymentTickRepository) private readonly repo: DeploymentTickRepository,
@@ -32,9 +34,27 @@ export class ClusterGateways implements OnApplicationShutdown {
     return gateway;
   }
 
+  /**
+   * After a cluster error: if the cluster's row changed since its gateway was opened (credentials replaced), close it
+   * so the next tick opens one with the new credentials. One small read, on the error path only.
+   */
+  async reopenIfChanged(clusterId: string): Promise<boolean> {
+    const opened = this.opened.get(clusterId);
+    if (opened === undefined) return false;
+    const updatedAt = await this.repo.clusterUpdatedAt(clusterId);
+    if (updatedAt !== null && updatedAt.getTime() === opened) return false;
+    const gateway = this.gateways.get(clusterId);
+    this.gateways.delete(clusterId);
+    this.opened.delete(clusterId);
+    (await gateway?.catch(() => null))?.close();
+    this.logger.log(`cluster ${clusterId} changed: its connection and watches are reopened with the new credentials`);
+    return true;
+  }
+
   private async open(clusterId: string): Promise<KubeGateway> {
     const row = await this.repo.clusterCredentials(clusterId);
     if (!row) throw new Error(`cluster ${clusterId} does not exist`);
+    this.opened.set(clusterId, row.updatedAt.getTime());
     const credentials = this.box.openJson<ClusterCredentials>(row.credentials, clusterCredentialsAad(clusterId));
     const client = new KubeClient(kubeConfigFromCredentials(credentials), this.options.rateLimit ?? this.config.kubeRateLimit);
     return new KubeGateway(clusterId, client, (namespace) => ({

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { canonicalJson, decide, isTerminal, type Decision, type DeploymentState, type Observation } from '@cutover/domain';
-import { newMeter, type AppTarget } from '@cutover/k8s';
+import { CUTOVER_CONFIG, type WorkerConfig } from '@cutover/config';
+import { canonicalJson, decide, decideClusterTrouble, isTerminal, type ClusterTrouble, type Decision, type DeploymentState, type Observation } from '@cutover/domain';
+import { classifyClusterError, newMeter, type AppTarget } from '@cutover/k8s';
 import { DeploymentTickRepository, type TickInput } from '@cutover/persistence';
 import { DeploymentQueue, publishEventsCommitted } from '@cutover/queue';
 import { ClusterGateways } from '../clusters/cluster-gateways.service';
@@ -57,6 +58,7 @@ export class DeploymentTickService {
     @Inject(CheckRunner) private readonly checks: CheckRunner,
     @Inject(WakeRouter) private readonly router: WakeRouter,
     @Inject(DeploymentQueue) private readonly queue: DeploymentQueue,
+    @Inject(CUTOVER_CONFIG) private readonly config: WorkerConfig,
   ) {}
 
   async tick(deploymentId: string): Promise<TickOutcome> {
@@ -82,10 +84,18 @@ export class DeploymentTickService {
     const target: AppTarget = input.target;
     const gateway = await this.gateways.get(input.target.clusterId);
     const scope = { deploymentId: input.id, applicationId: input.applicationId, release: input.state.ctx.release, target, gateway, meter };
-    await gateway.ensureNamespace(target.namespace, meter);
-    if (input.unfinished.length > 0) await this.timings.time('unfinishedEffects', () => this.effects.run(scope, input.unfinished));
-
-    const observation: Observation = await this.timings.time('observe', () => gateway.observe(target, { capacity: needsCapacity(input.state), meter }));
+    let observation: Observation;
+    try {
+      await gateway.ensureNamespace(target.namespace, meter);
+      if (input.unfinished.length > 0) await this.timings.time('unfinishedEffects', () => this.effects.run(scope, input.unfinished));
+      observation = await this.timings.time('observe', () => gateway.observe(target, { capacity: needsCapacity(input.state), meter }));
+    } catch (error) {
+      // Unreachable, TLS, 401/403, an API missing: surfaced on the deployment, which fails or pauses in time.
+      // Anything else (a 500 or 429 of a busy API server, a conflict) is thrown and retried with back-off.
+      const trouble = classifyClusterError(error, gateway.client.server.origin);
+      if (!trouble) throw error;
+      return this.troubled(input, trouble, meter);
+    }
     observation.checks = { ...input.checkResults, ...this.checks.progress(input.id) };
     const decision = decide(input.state, observation, input.commands, Date.now());
     if (nothingChanged(input.state, decision)) return { status: 'unchanged', wakeAt: decision.wakeAt, requests: meter.requests };
@@ -109,6 +119,22 @@ export class DeploymentTickService {
     // on it: look again right away. Otherwise the watch events of our writes (or the machine's timer) wake us.
     const wakeAt = isTerminal(decision.state.phase) ? null : alreadyTrue > 0 ? Date.now() : decision.wakeAt;
     return { status: 'committed', version: result.version, phase: decision.state.phase, wakeAt, requests: meter.requests, effects: result.effects.length };
+  }
+
+  /** The cluster could not be reached: record it (and, in time, fail or pause) with the engine's pure rule. */
+  private async troubled(input: TickInput, trouble: ClusterTrouble, meter: ReturnType<typeof newMeter>): Promise<TickOutcome> {
+    // New credentials may be what fixes it: the next tick then uses them.
+    await this.gateways.reopenIfChanged(input.target.clusterId);
+    const touched = await this.repo.touchedCluster(input.id);
+    const decision = decideClusterTrouble(input.state, trouble, { touched, timeoutMs: this.config.clusterUnreachableTimeoutMs }, input.commands, Date.now());
+    if (nothingChanged(input.state, decision)) return { status: 'unchanged', wakeAt: decision.wakeAt, requests: meter.requests };
+    const result = await this.timings.time('commit', () => this.repo.commit(input.id, input.version, decision, new Date(), isTerminal(input.state.phase)));
+    if (!result.committed) return { status: 'stale' };
+    if (decision.events.some((e) => e.type === 'ClusterUnreachable')) this.logger.warn(`deployment ${input.id}: ${trouble.reason}`);
+    await publishDeploymentEvents(this.queue.redis, this.queue.queuePrefix, input.id, result.events).catch((error: unknown) =>
+      this.logger.warn(`publishing events of ${input.id} failed: ${String(error)}`),
+    );
+    return { status: 'committed', version: result.version, phase: decision.state.phase, wakeAt: decision.wakeAt, requests: meter.requests, effects: 0 };
   }
 
   private statsOf(id: string): TickStats {

@@ -28,7 +28,9 @@ export function canApply(state: DeploymentState, command: CommandIntent): Verdic
     case 'pause':
       return phase === 'Progressing' ? { ok: true } : refuse(state, 'only a progressing deployment can be paused');
     case 'resume':
-      return phase === 'Paused' && pauseReason === 'UserPaused' ? { ok: true } : refuse(state, 'only a deployment paused by a user can be resumed');
+      return phase === 'Paused' && (pauseReason === 'UserPaused' || pauseReason === 'ClusterUnreachable')
+        ? { ok: true }
+        : refuse(state, 'only a deployment paused by a user (or because its cluster could not be reached) can be resumed');
     case 'abort':
       return active ? { ok: true } : refuse(state, 'only an active deployment can be aborted');
     case 'rollback':

@@ -7,6 +7,7 @@ import type { StrategyMachine } from '../strategies/shared/machine.types';
 import { releasePodFailure } from '../strategies/shared/pod-failures';
 import { advanceRestore, failDeployment } from '../strategies/shared/restore';
 import { emit, setPhase, SYSTEM, type Tick } from '../strategies/shared/tick';
+import { clusterReachable } from './cluster-trouble';
 import { applyCommand, canApply } from './command-rules';
 import type { Command, CommandOutcome } from '../model/deployment/command.types';
 import { isTerminal, type Baseline, type DeploymentContext, type DeploymentState, type Failure } from '../model/deployment/deployment.types';
@@ -94,7 +95,7 @@ function runRollout(t: Tick, machine: StrategyMachine): void {
     failDeployment(t, failure);
     return;
   }
-  if (s.phase === 'Paused' && (s.pauseReason === 'UserPaused' || s.pauseReason === 'Inconclusive')) return;
+  if (s.phase === 'Paused' && (s.pauseReason === 'UserPaused' || s.pauseReason === 'Inconclusive' || s.pauseReason === 'ClusterUnreachable')) return;
   if (s.rollout?.kind === 'direct') advanceDirect(t, machine);
   else machine.advance(t);
 }
@@ -123,6 +124,7 @@ function consume(t: Tick, commands: readonly Command[]): CommandOutcome[] {
  */
 export function decide(state: DeploymentState, observation: Observation, commands: readonly Command[], now: number): Decision {
   const t: Tick = { now, obs: observation, state: structuredClone(state), effects: [], events: [], wakeAt: null, actor: SYSTEM };
+  clusterReachable(t);
   const outcomes = consume(t, commands);
   const machine = machineFor(t.state.ctx.strategy.type);
   if (t.state.phase === 'Pending') begin(t, machine);

@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkCluster } from './cluster-check';
 
@@ -64,5 +64,29 @@ describe('checkCluster', () => {
   it('says TLS when the server speaks plain HTTP to an https URL', async () => {
     const result = await checkCluster({ kind: 'token', server: version.url.replace('http:', 'https:'), token: 'good' });
     expect(result).toEqual({ ok: false, reason: expect.stringMatching(/^TLS: /) });
+  });
+});
+
+describe('a server that accepts connections and never answers', () => {
+  it('keeps none of our sockets once the checks gave up', async () => {
+    const sockets = new Set<Socket>();
+    const server = createNetServer((socket) => {
+      sockets.add(socket);
+      // Reads the request (so it sees the client hang up) and never answers.
+      socket.resume();
+      socket.on('close', () => sockets.delete(socket));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const results = await Promise.all([1, 2, 3].map(() => checkCluster({ kind: 'token', server: url, token: 'x', insecureSkipTlsVerify: true }, { timeoutMs: 200 })));
+      for (const r of results) expect(r).toEqual({ ok: false, reason: expect.stringMatching(/^unreachable: no answer within 200 ms/) });
+      const deadline = Date.now() + 5_000;
+      while (sockets.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(sockets.size).toBe(0);
+    } finally {
+      for (const s of sockets) s.destroy();
+      server.close();
+    }
   });
 });

@@ -34,6 +34,24 @@ export class KubeApiError extends Error {
   }
 }
 
+/**
+ * A request that got no answer in time. Its socket is destroyed when it gives up: an API server that accepts
+ * connections and never answers must not collect them (issue 15 found three abandoned checks holding three sockets
+ * for 10+ minutes).
+ */
+export class NoAnswerError extends Error {
+  readonly code = 'CUTOVER_NO_ANSWER';
+  constructor(
+    readonly ms: number,
+    readonly request = '',
+  ) {
+    super(`no answer within ${ms} ms`);
+  }
+}
+
+/** How long a request may take before it is abandoned (and its socket destroyed). */
+export const REQUEST_TIMEOUT_MS = 30_000;
+
 export function statusCode(error: unknown): number | undefined {
   const e = error as { code?: unknown; statusCode?: unknown };
   if (typeof e?.code === 'number') return e.code;
@@ -65,7 +83,7 @@ export class KubeClient {
   readonly bucket: TokenBucket;
   /** Every request this client sent (watches included). */
   total = 0;
-  private readonly server: URL;
+  readonly server: URL;
   private connection: Promise<{ agent: http.Agent; headers: Record<string, string> }> | null = null;
 
   constructor(
@@ -100,20 +118,28 @@ export class KubeClient {
     return this.connection;
   }
 
-  private async request<T>(method: string, path: string, body?: unknown, contentType = 'application/json', query: Record<string, string> = {}): Promise<T> {
+  private async request<T>(method: string, path: string, body?: unknown, contentType = 'application/json', query: Record<string, string> = {}, timeoutMs = REQUEST_TIMEOUT_MS): Promise<T> {
     const { agent, headers } = await this.connect();
     const url = new URL(path, this.server);
     for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
     const lib = url.protocol === 'https:' ? https : http;
     return new Promise<T>((resolve, reject) => {
+      // A deadline for the whole exchange (the socket's idle timeout alone lets a trickling server hold it forever).
+      const deadline = setTimeout(() => req.destroy(new NoAnswerError(timeoutMs, `${method} ${url.pathname}`)), timeoutMs);
+      const settle = <A>(fn: (a: A) => void) => (a: A) => {
+        clearTimeout(deadline);
+        fn(a);
+      };
+      resolve = settle(resolve);
+      reject = settle(reject);
       const req = lib.request(
         url,
         {
           method,
           agent,
           headers: { ...headers, Accept: 'application/json', ...(payload ? { 'Content-Type': contentType, 'Content-Length': String(payload.length) } : {}) },
-          timeout: 30_000,
+          timeout: timeoutMs,
         },
         (res) => {
           const chunks: Buffer[] = [];
@@ -134,10 +160,16 @@ export class KubeClient {
           res.on('error', reject);
         },
       );
-      req.on('timeout', () => req.destroy(new Error(`${method} ${url.pathname}: no answer within 30 s`)));
+      req.on('timeout', () => req.destroy(new NoAnswerError(timeoutMs, `${method} ${url.pathname}`)));
       req.on('error', reject);
       req.end(payload);
     });
+  }
+
+  /** GET /version (the cluster check), abandoned after `timeoutMs` with its socket. */
+  async version(timeoutMs: number): Promise<{ gitVersion: string; platform?: string }> {
+    await this.gate();
+    return this.request('GET', '/version', undefined, undefined, {}, timeoutMs);
   }
 
   async get(apiVersion: string, kind: string, namespace: string | undefined, name: string, meter?: RequestMeter): Promise<KubeObject | null> {
@@ -180,7 +212,10 @@ export class KubeClient {
     }
   }
 
-  close(): void {
-    void this.connection?.then(({ agent }) => agent.destroy()).catch(() => undefined);
+  /** Destroys every socket of this client (kept-alive, or in use by a request that is then abandoned). */
+  async close(): Promise<void> {
+    const connection = this.connection;
+    this.connection = null;
+    await connection?.then(({ agent }) => agent.destroy()).catch(() => undefined);
   }
 }

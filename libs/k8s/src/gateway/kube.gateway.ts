@@ -7,7 +7,8 @@ import { SPEC_HASH_ANNOTATION, type AppTarget, type KubeObject, type ReleaseRef 
 import { deploymentManifest, hookJobManifest, namespaceManifest, serviceManifest, trafficManifests } from '../manifests/manifests';
 import { buildObservation, capacityObservation } from '../observe/observation.mapper';
 import { OwnedObjectsWatch, WATCHED, type WatchedKind, type WatchOptions } from '../watch/owned-objects.watch';
-import { KubeClient, statusCode, type RequestMeter } from './kube-client';
+import { classifyClusterError } from '../credentials/cluster-errors';
+import { KubeClient, NoAnswerError, statusCode, type RequestMeter } from './kube-client';
 
 export interface EffectContext {
   /** The release the deployment deploys (labels of Services and routes). */
@@ -69,7 +70,17 @@ export class KubeGateway {
 
   async observe(target: AppTarget, options: ObserveOptions = {}): Promise<Observation> {
     const watch = this.watchNamespace(target.namespace);
-    await withTimeout(watch.synced, options.syncTimeoutMs ?? 15_000, `watches of namespace ${target.namespace} did not sync`);
+    const syncTimeoutMs = options.syncTimeoutMs ?? 15_000;
+    await withTimeout(watch.synced, syncTimeoutMs, () => {
+      const failed = watch.failures()[0];
+      return new Error(`watches of namespace ${target.namespace} did not sync${failed ? ` (${failed.kind}: ${String(failed.error)})` : ''}`, { cause: failed?.error ?? new NoAnswerError(syncTimeoutMs) });
+    });
+    // A cache whose watch cannot reach the cluster is stale: say why rather than decide on it. Other watch errors
+    // (a 500, a 429, a cut connection) are retried by the watch and the cache is kept meanwhile.
+    for (const f of watch.failures()) {
+      const trouble = classifyClusterError(f.error, this.client.server.origin);
+      if (trouble) throw new Error(`watch of ${f.kind} in ${target.namespace} fails: ${trouble.reason}`, { cause: f.error });
+    }
     const observation = buildObservation(target, watch.snapshotOf(target.app, target.environment));
     if (options.capacity) observation.capacity = { ...(await this.capacity(options.meter)) };
     return observation;
@@ -246,7 +257,7 @@ export class KubeGateway {
   close(): void {
     for (const w of this.watches.values()) w.stop();
     this.watches.clear();
-    this.client.close();
+    void this.client.close();
   }
 }
 
@@ -257,10 +268,10 @@ function sameAsAsked(current: KubeObject, desired: KubeObject): boolean {
   return current.spec?.replicas === desired.spec?.replicas && (current.spec?.paused === true) === (desired.spec?.paused === true);
 }
 
-async function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+async function withTimeout<T>(promise: Promise<T>, ms: number, error: () => Error): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   try {
-    return await Promise.race([promise, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(message)), ms)))]);
+    return await Promise.race([promise, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(error()), ms)))]);
   } finally {
     clearTimeout(timer);
   }

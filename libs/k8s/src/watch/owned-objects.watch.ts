@@ -61,6 +61,8 @@ class KindWatch {
   private restartTimer: NodeJS.Timeout | null = null;
   private quietTimer: NodeJS.Timeout | null = null;
   private stopped = false;
+  /** Since when this watch has not listed successfully, and its latest error (null while healthy). */
+  failure: { error: unknown; since: number } | null = null;
   private syncedResolve!: () => void;
   readonly synced: Promise<void> = new Promise((resolve) => (this.syncedResolve = resolve));
   restarts = 0;
@@ -79,6 +81,7 @@ class KindWatch {
     const listFn = async (): Promise<KubernetesListObject<KubernetesObject>> => {
       const list = await this.client.list(def.apiVersion, def.kind, this.namespace, selector);
       this.replaceAll(list.items);
+      this.failure = null;
       this.options.onRelist?.(this.kind);
       return { apiVersion: 'v1', kind: 'List', items: list.items as KubernetesObject[], metadata: { resourceVersion: list.resourceVersion } };
     };
@@ -104,6 +107,7 @@ class KindWatch {
     });
     lw.on('error', (error) => {
       if (this.lw !== lw) return;
+      this.failure = { error, since: this.failure?.since ?? Date.now() };
       this.options.onError?.(this.kind, error);
       this.scheduleRestart();
     });
@@ -112,6 +116,7 @@ class KindWatch {
     lw.start().then(
       () => this.syncedResolve(),
       (error: unknown) => {
+        this.failure = { error, since: this.failure?.since ?? Date.now() };
         this.options.onError?.(this.kind, error);
         this.scheduleRestart();
       },
@@ -244,6 +249,14 @@ export class OwnedObjectsWatch {
   /** Restart every watch now (tests: simulate a broken connection; operators: after a cluster incident). */
   restartAll(): void {
     for (const k of kinds) this.watches[k].restart();
+  }
+
+  /** Kinds whose watch has not listed since an error, with that error and since when. */
+  failures(): Array<{ kind: WatchedKind; error: unknown; since: number }> {
+    return kinds.flatMap((k) => {
+      const f = this.watches[k].failure;
+      return f ? [{ kind: k, ...f }] : [];
+    });
   }
 
   get restarts(): number {

@@ -310,8 +310,20 @@ export class DeploymentTickRepository {
   }
 
   /** The sealed credentials of a cluster (the worker opens them with SecretBox). */
-  async clusterCredentials(clusterId: string): Promise<{ id: string; name: string; credentials: Buffer } | null> {
-    const row = await this.prisma.cluster.findUnique({ where: { id: clusterId }, select: { id: true, name: true, credentials: true } });
-    return row ? { id: row.id, name: row.name, credentials: Buffer.from(row.credentials) } : null;
+  async clusterCredentials(clusterId: string): Promise<{ id: string; name: string; credentials: Buffer; updatedAt: Date } | null> {
+    const row = await this.prisma.cluster.findUnique({ where: { id: clusterId }, select: { id: true, name: true, credentials: true, updatedAt: true } });
+    return row ? { id: row.id, name: row.name, credentials: Buffer.from(row.credentials), updatedAt: row.updatedAt } : null;
+  }
+
+  /** When the cluster row last changed (credentials replaced), or null when it is gone. */
+  async clusterUpdatedAt(clusterId: string): Promise<Date | null> {
+    const row = await this.prisma.cluster.findUnique({ where: { id: clusterId }, select: { updatedAt: true } });
+    return row?.updatedAt ?? null;
+  }
+
+  /** Whether some effect of the deployment (other than running a check) was applied: it changed the cluster. */
+  async touchedCluster(deploymentId: string): Promise<boolean> {
+    const done = await this.prisma.deploymentEffect.findFirst({ where: { deploymentId, status: 'done', kind: { not: 'runCheck' } }, select: { id: true } });
+    return done !== null;
   }
 }

@@ -77,6 +77,7 @@ export function toDetailModel(d: DeploymentDetailRecord): DeploymentDetailModel 
     etag: detailEtagOf(d.version, d.commands.length),
     ...progress,
     failure: failure ? { code: failure.code, reason: failure.reason, at: new Date(failure.at) } : null,
+    clusterError: d.state?.clusterError ? { kind: d.state.clusterError.kind, reason: d.state.clusterError.reason, since: new Date(d.state.clusterError.since) } : null,
     events: d.events.map((e) => ({ ...e })),
     commands: d.commands.map(toCommandModel),
   };

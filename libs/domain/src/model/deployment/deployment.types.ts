@@ -32,7 +32,21 @@ export function isTerminal(phase: Phase): boolean {
   return terminalPhases.includes(phase);
 }
 
-export type PauseReason = 'PauseStep' | 'AwaitingPromotion' | 'UserPaused' | 'Inconclusive';
+/** unreachable: no connection or no answer; tls: handshake or certificate; 401/403; apiMissing: 404 of a needed API. */
+export type ClusterTroubleKind = 'unreachable' | 'tls' | 'unauthorized' | 'forbidden' | 'apiMissing';
+
+export interface ClusterTrouble {
+  kind: ClusterTroubleKind;
+  /** One sentence naming the server and what to do (never credentials). */
+  reason: string;
+}
+
+/** On the deployment while its cluster cannot be reached: since when (ms), and the latest kind and reason. */
+export interface ClusterErrorState extends ClusterTrouble {
+  since: number;
+}
+
+export type PauseReason = 'PauseStep' | 'AwaitingPromotion' | 'UserPaused' | 'Inconclusive' | 'ClusterUnreachable';
 
 /** Facts fixed when the deployment is created (from its rows); the machine never changes them. */
 export interface DeploymentContext {
@@ -78,7 +92,8 @@ export type FailureCode =
   | 'ProgressDeadlineExceeded'
   | 'CheckFailed'
   | 'InsufficientCapacity'
-  | 'RollbackIncomplete';
+  | 'RollbackIncomplete'
+  | 'ClusterUnreachable';
 
 export interface Failure {
   code: FailureCode;
@@ -158,4 +173,6 @@ export interface DeploymentState {
   consumedCommandIds: string[];
   /** What the last tick observed, shaped for the API (sides, traffic, Services, pods, current step). */
   status: DeploymentStatus | null;
+  /** Set while the cluster cannot be reached (kind, reason, since when); absent in rows written before it existed. */
+  clusterError?: ClusterErrorState | null;
 }

@@ -109,7 +109,9 @@ export type TimelineEventType =
   | 'FailureDetected'
   | 'RollbackStarted'
   | 'CommandApplied'
-  | 'CommandRejected';
+  | 'CommandRejected'
+  | 'ClusterUnreachable'
+  | 'ClusterReachable';
 
 /** One timeline entry (DeploymentEvent row). `actor` is "system" unless a command caused it. */
 export interface TimelineEvent {

@@ -161,6 +161,21 @@ export class FailureModel {
   at!: Date;
 }
 
+@ObjectType('DeploymentClusterError')
+export class ClusterErrorModel {
+  @ApiProperty({ enum: ['unreachable', 'tls', 'unauthorized', 'forbidden', 'apiMissing'], example: 'unreachable' })
+  @Field()
+  kind!: string;
+
+  @ApiProperty({ example: 'unreachable: connection refused (https://10.0.0.1:6443)' })
+  @Field()
+  reason!: string;
+
+  @ApiProperty({ description: 'Since when the cluster cannot be reached.' })
+  @Field()
+  since!: Date;
+}
+
 @ObjectType('DeploymentEvent')
 export class DeploymentEventModel {
   @ApiProperty({ example: '42', description: 'Grows only (resume a live stream from it).' })
@@ -218,6 +233,14 @@ export class DeploymentDetailModel extends DeploymentModel {
   @ApiProperty({ type: FailureModel, nullable: true })
   @Field(() => FailureModel, { nullable: true })
   failure!: FailureModel | null;
+
+  @ApiProperty({
+    type: ClusterErrorModel,
+    nullable: true,
+    description: 'Set while the cluster cannot be reached; after CLUSTER_UNREACHABLE_TIMEOUT_MS the deployment fails (it changed nothing) or pauses (ClusterUnreachable).',
+  })
+  @Field(() => ClusterErrorModel, { nullable: true })
+  clusterError!: ClusterErrorModel | null;
 
   @ApiProperty({ type: DeploymentEventModel, isArray: true, description: 'The timeline, oldest first.' })
   @Field(() => [DeploymentEventModel])

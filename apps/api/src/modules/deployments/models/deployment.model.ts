@@ -39,7 +39,7 @@ export class DeploymentModel {
   @Field()
   phase!: string;
 
-  @ApiProperty({ type: String, nullable: true, enum: ['PauseStep', 'AwaitingPromotion', 'UserPaused', 'Inconclusive'] })
+  @ApiProperty({ type: String, nullable: true, enum: ['PauseStep', 'AwaitingPromotion', 'UserPaused', 'Inconclusive', 'ClusterUnreachable'] })
   @Field(() => String, { nullable: true })
   pauseReason!: string | null;
 
