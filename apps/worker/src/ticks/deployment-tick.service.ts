@@ -131,9 +131,12 @@ export class DeploymentTickService {
     const result = await this.timings.time('commit', () => this.repo.commit(input.id, input.version, decision, new Date(), isTerminal(input.state.phase)));
     if (!result.committed) return { status: 'stale' };
     if (decision.events.some((e) => e.type === 'ClusterUnreachable')) this.logger.warn(`deployment ${input.id}: ${trouble.reason}`);
-    await publishDeploymentEvents(this.queue.redis, this.queue.queuePrefix, input.id, result.events).catch((error: unknown) =>
-      this.logger.warn(`publishing events of ${input.id} failed: ${String(error)}`),
-    );
+    if (result.events.length > 0) {
+      const position = result.events[result.events.length - 1]!.position;
+      await publishEventsCommitted(this.queue.redis, this.queue.queuePrefix, { deploymentIds: [input.id], position }).catch((error: unknown) =>
+        this.logger.warn(`publishing the events of ${input.id} failed: ${String(error)}`),
+      );
+    }
     return { status: 'committed', version: result.version, phase: decision.state.phase, wakeAt: decision.wakeAt, requests: meter.requests, effects: 0 };
   }
 
