@@ -3,7 +3,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import { phases, type Phase } from '@cutover/domain';
 import { PageQuery } from '../../../common/pagination/page-query.dto';
-import { IsDns1123Label } from '../../apps/dto/k8s-name.validator';
+import { IsDns1123Label } from '../../../common/validation/k8s-name.validator';
 
 @ArgsType()
 export class ListDeploymentsQuery extends PageQuery {

@@ -1,6 +1,6 @@
 import { ArgsType, Field } from '@nestjs/graphql';
 import { IsOptional, IsUUID, Matches } from 'class-validator';
-import { IsDns1123Label } from '../../apps/dto/k8s-name.validator';
+import { IsDns1123Label } from '../../../common/validation/k8s-name.validator';
 
 const POSITION = { message: '$property must be an event position (a non-negative integer)' };
 

@@ -1,6 +1,6 @@
 import { ArgsType, Field } from '@nestjs/graphql';
 import { IsString } from 'class-validator';
-import { PageQuery } from '../../../common/pagination/page-query.dto';
+import { PageQuery } from './page-query.dto';
 
 /** GraphQL lists under one app (`environments(app:, limit:, cursor:)`): the pipe checks all args as one class. */
 @ArgsType()
