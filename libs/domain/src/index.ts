@@ -23,7 +23,7 @@ export * from './model/deployment/effect.types';
 export * from './model/deployment/topology';
 export * from './model/deployment/status.types';
 export * from './model/deployment/plan.types';
-export { canApply } from './engine/command-rules';
+export { canApply, supersede, type SupersedeRequest } from './engine/command-rules';
 export { decideClusterTrouble, CLUSTER_RETRY_MS, type ClusterTroubleFacts } from './engine/cluster-trouble';
 export { decide, initialDeploymentState, captureBaseline, detectFailure } from './engine/decide';
 export { plan } from './engine/plan';

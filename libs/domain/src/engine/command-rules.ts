@@ -4,7 +4,9 @@ import { machineFor } from '../strategies/registry';
 import { beginRestore } from '../strategies/shared/restore';
 import { emit, setPhase, type Tick } from '../strategies/shared/tick';
 import type { Command, CommandIntent, Verdict } from '../model/deployment/command.types';
-import type { DeploymentState } from '../model/deployment/deployment.types';
+import { isTerminal, type DeploymentState } from '../model/deployment/deployment.types';
+import type { Decision } from '../model/deployment/effect.types';
+import { emptyObservation } from '../model/deployment/observation.types';
 
 const ACTIVE = ['Pending', 'Progressing', 'Paused'] as const;
 
@@ -73,8 +75,12 @@ export function applyCommand(t: Tick, c: Command): string {
       machine.onUserPause(t, false);
       return 'resumed';
     case 'abort':
-      beginRestore(t, c.supersededBy ? 'Superseded' : 'Aborted');
-      return c.supersededBy ? `superseded by ${c.supersededBy}` : 'aborted: all traffic back on the previous release';
+      if (c.supersededBy) {
+        supersedeRule(t, c.supersededBy, c.reason);
+        return `superseded by ${c.supersededBy}`;
+      }
+      beginRestore(t, 'Aborted');
+      return 'aborted: all traffic back on the previous release';
     case 'rollback':
       emit(t, 'RollbackStarted', `Rolling back to ${s.ctx.previousRelease ?? 'the previous release'}`, { to: s.ctx.previousRelease, automatic: false });
       beginRestore(t, 'RolledBack');
@@ -95,4 +101,41 @@ export function applyCommand(t: Tick, c: Command): string {
       setPhase(t, s.baseline ? 'Progressing' : 'Pending', null, 'retry');
       return 'restarted';
   }
+}
+
+/** Who supersedes a deployment, and why: the new deployment's id, its creator, the reason given. */
+export interface SupersedeRequest {
+  by: string;
+  actor: string;
+  reason: string | null;
+}
+
+/**
+ * abort {supersededBy}: the deployment ends at once as Superseded and leaves the cluster as it is. No restore: its
+ * successor captures what serves when it starts (its baseline), and the successor's own abort or rollback puts that
+ * back, so nothing is scaled twice or fought over by two deployments. An ended deployment (one with a retry
+ * waiting) keeps its outcome: only the retry is cancelled.
+ */
+function supersedeRule(t: Tick, by: string, reason: string | null): void {
+  const s = t.state;
+  const previousPhase = s.phase;
+  const ended = isTerminal(s.phase);
+  if (!ended) {
+    s.phase = 'Superseded';
+    s.pauseReason = null;
+    s.phaseSince = t.now;
+  }
+  const what = ended ? 'Pending retry cancelled: superseded' : 'Superseded';
+  emit(t, ended ? 'RetryCancelled' : 'Superseded', `${what} by deployment ${by} (asked by ${t.actor}${reason ? `: ${reason}` : ''})`, { supersededBy: by, previousPhase, reason });
+}
+
+/**
+ * The abort {supersededBy} rule applied at once, in the transaction that creates the successor (one active
+ * deployment per environment: the successor cannot wait for a tick). The same rule `decide` applies to an
+ * abort {supersededBy} command; the deployment's other pending commands are refused by the caller.
+ */
+export function supersede(state: DeploymentState, req: SupersedeRequest, now: number): Decision {
+  const t: Tick = { now, obs: emptyObservation(), state: structuredClone(state), effects: [], events: [], wakeAt: null, actor: req.actor };
+  supersedeRule(t, req.by, req.reason);
+  return { state: t.state, effects: t.effects, events: t.events, commands: [], wakeAt: null };
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { isTerminal, type DeploymentState, type Phase } from '@cutover/domain';
+import { isTerminal, type Decision, type DeploymentState, type Phase } from '@cutover/domain';
 import type { Prisma } from '../generated/prisma/client';
 import { PrismaService } from '../prisma/prisma.service';
 import type { Tx } from '../transaction/transaction.service';
@@ -212,22 +212,20 @@ export class DeploymentRepository {
     return this.findById(id, tx);
   }
 
-  async findActive(tx: Tx, environmentId: string): Promise<DeploymentRecord | null> {
-    const row = await tx.deployment.findUnique({ where: { activeKey: environmentId }, include });
-    return row ? toRecord(row) : null;
-  }
-
   /**
-   * An ended deployment of the environment with a retry waiting for the worker: it becomes active again on its next
-   * tick, so it blocks a new deployment just as an active one does.
+   * What holds the environment: its active deployment, else an ended one with a retry waiting for the worker (it
+   * becomes active again on its next tick, so it blocks a new deployment just as an active one does). Call it under
+   * the environment's lock (`EnvironmentRepository.lock`).
    */
-  async findRetrying(tx: Tx, environmentId: string): Promise<DeploymentRecord | null> {
-    const row = await tx.deployment.findFirst({
+  async activeIn(tx: Tx, environmentId: string): Promise<DeploymentRecord | null> {
+    const active = await tx.deployment.findUnique({ where: { activeKey: environmentId }, include });
+    if (active) return toRecord(active);
+    const retrying = await tx.deployment.findFirst({
       where: { environmentId, activeKey: null, commands: { some: { type: 'retry', status: 'pending' } } },
       orderBy: { createdAt: 'desc' },
       include,
     });
-    return row ? toRecord(row) : null;
+    return retrying ? toRecord(retrying) : null;
   }
 
   /** The environment's most recent Succeeded deployment: what serves there now. */
@@ -289,6 +287,16 @@ export class DeploymentRepository {
       data: { status: 'rejected', result, consumedAt: new Date() },
     });
     return count;
+  }
+
+  /**
+   * Ends a deployment superseded by another (the domain's `supersede` decided `decision` under the row lock): its
+   * state, then its timeline (whose snapshots show the new state), and its pending commands refused with `result`.
+   */
+  async recordSuperseded(tx: Tx, id: string, decision: Pick<Decision, 'state' | 'events'>, result: string): Promise<void> {
+    await this.saveState(tx, id, decision.state);
+    await this.rejectPendingCommands(tx, id, result);
+    await insertDeploymentEvents(tx, id, decision.events.map((e) => ({ ...e, data: e.data as Prisma.InputJsonValue })));
   }
 
   /**

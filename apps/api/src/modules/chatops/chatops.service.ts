@@ -3,7 +3,8 @@ import { type Actor, DomainError, type RequestContext, isTerminal, type Phase } 
 import { AuditRepository, type ChatIdentityRecord, ChatIdentityRepository } from '@cutover/persistence';
 import { roleAllows } from '../../common/auth/roles';
 import { DeploymentCommandsService } from '../deployments/deployment-commands.service';
-import { DeploymentsService } from '../deployments/deployments.service';
+import { DeploymentQueriesService } from '../deployments/deployment-queries.service';
+import { DeploymentStartService } from '../deployments/deployment-start.service';
 import type { DeploymentModel } from '../deployments/models/deployment.model';
 import { EnvironmentsService } from '../environments/environments.service';
 import { ChatConfirmations } from './chat-confirmations.service';
@@ -57,8 +58,9 @@ export class ChatOpsService implements OnModuleDestroy {
   constructor(
     private readonly identities: ChatIdentityRepository,
     private readonly audit: AuditRepository,
-    private readonly deployments: DeploymentsService,
+    private readonly start: DeploymentStartService,
     private readonly commands: DeploymentCommandsService,
+    private readonly queries: DeploymentQueriesService,
     private readonly environments: EnvironmentsService,
     private readonly confirmations: ChatConfirmations,
   ) {}
@@ -116,13 +118,13 @@ export class ChatOpsService implements OnModuleDestroy {
         case 'status':
           return await this.status(command.app, command.environment);
         case 'history': {
-          const page = await this.deployments.history({ app: command.app, environment: command.environment, limit: 10 });
+          const page = await this.queries.history({ app: command.app, environment: command.environment, limit: 10 });
           if (page.items.length === 0) return ephemeral(`Nothing has run in \`${command.app}/${command.environment}\` yet.`);
           return ephemeral([`*${command.app}/${command.environment}*, newest first:`, ...page.items.map(line)].join('\n'));
         }
         case 'deploy': {
           if (!confirmed && (await this.isProtected(command.app, command.environment))) return this.askToConfirm(req, command.environment);
-          const created = await this.deployments.create(ctx, {
+          const created = await this.start.create(ctx, {
             app: command.app,
             environment: command.environment,
             release: command.version,
@@ -152,7 +154,7 @@ export class ChatOpsService implements OnModuleDestroy {
   }
 
   private async status(app: string, environment: string | null): Promise<SlackReply> {
-    const page = await this.deployments.list({ app, ...(environment ? { environment } : {}), limit: 50 });
+    const page = await this.queries.list({ app, ...(environment ? { environment } : {}), limit: 50 });
     const latest = new Map<string, DeploymentModel>();
     for (const d of page.items) if (!latest.has(d.environment)) latest.set(d.environment, d);
     if (latest.size === 0) return ephemeral(`No deployments of \`${app}\`${environment ? ` in \`${environment}\`` : ''} yet.`);
@@ -161,8 +163,8 @@ export class ChatOpsService implements OnModuleDestroy {
 
   /** The deployment a command means: the id given, or the environment's active deployment, else its latest. */
   private async target(t: { deploymentId: string } | { app: string; environment: string }, verb: string): Promise<DeploymentModel> {
-    if ('deploymentId' in t) return this.deployments.get(t.deploymentId);
-    const page = await this.deployments.history({ app: t.app, environment: t.environment, limit: 20 });
+    if ('deploymentId' in t) return this.queries.get(t.deploymentId);
+    const page = await this.queries.history({ app: t.app, environment: t.environment, limit: 20 });
     const chosen = page.items.find((d) => !isTerminal(d.phase as Phase)) ?? page.items[0];
     if (!chosen) throw DomainError.notFound('deployment', `${t.app}/${t.environment} (nothing to ${verb})`);
     return chosen;

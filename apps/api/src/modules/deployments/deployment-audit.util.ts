@@ -1,5 +1,5 @@
 import { DomainError, type RequestContext } from '@cutover/domain';
-import type { AuditInput, AuditRepository } from '@cutover/persistence';
+import type { AuditInput, AuditRepository, Tx } from '@cutover/persistence';
 import { auditEntry } from '../../common/audit/audit-entry';
 import { assertInScope } from '../../common/auth/roles';
 
@@ -22,4 +22,18 @@ export async function assertScopeAudited(
     if (error instanceof DomainError) await audit.appendStandalone(refusedEntry(ctx, action, resourceId, error, target));
     throw error;
   }
+}
+
+/** A refusal decided inside a transaction: audited in it (it then commits, the refusal being all it writes). */
+export async function refuseAudited(
+  audit: AuditRepository,
+  tx: Tx,
+  ctx: RequestContext,
+  action: string,
+  resourceId: string,
+  error: DomainError,
+  input: unknown,
+): Promise<{ ok: false; error: DomainError }> {
+  await audit.append(tx, refusedEntry(ctx, action, resourceId, error, input));
+  return { ok: false, error };
 }

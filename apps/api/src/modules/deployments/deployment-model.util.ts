@@ -1,4 +1,5 @@
-// Records → the api's models (REST answers and GraphQL types share them).
+// Records → the api's models (REST answers and GraphQL types share them), and the ETags that guard them.
+import { DomainError } from '@cutover/domain';
 import type { DeploymentCommandRecord, DeploymentDetailRecord, DeploymentRecord } from '@cutover/persistence';
 import type { DeploymentDetailModel } from './models/deployment-detail.model';
 import type { DeploymentCommandModel, DeploymentModel } from './models/deployment.model';
@@ -28,6 +29,15 @@ export function ifMatchAllows(header: string | null | undefined, version: number
     if (t === '*') return true;
     const m = /^(?:W\/)?"(\d+)(?:-\d+)?"$/.exec(t);
     return m !== null && Number(m[1]) === version;
+  });
+}
+
+/** 412 when If-Match names another version of the deployment than the one locked now; null when it may go on. */
+export function staleError(d: Pick<DeploymentRecord, 'version' | 'phase'>, ifMatch: string | null): DomainError | null {
+  if (ifMatchAllows(ifMatch, d.version)) return null;
+  return new DomainError('PRECONDITION_FAILED', `The deployment changed since you read it: its ETag is now ${etagOf(d.version)}, not ${ifMatch ?? ''}.`, [], {
+    etag: etagOf(d.version),
+    phase: d.phase,
   });
 }
 

@@ -23,6 +23,12 @@ describe('deployments through the api, the queue, the worker and the simulator',
       return phases.includes(d.phase as string) ? d : undefined;
     }, timeoutMs);
 
+  // Supersede: the environment `sup` of the same app.
+  const deploy = (release: string, extra: Record<string, unknown> = {}) =>
+    request(api.server).post('/v1/deployments').set(as(deployer)).send({ app: 'web', environment: 'sup', release, ...extra }).expect(202);
+  const imageOf = (name: string) => simGet(stack, 'deployments', 'ns-sup', name)?.spec.template.spec.containers[0].image as string | undefined;
+  const replicasOf = (name: string) => simGet(stack, 'deployments', 'ns-sup', name)?.spec.replicas as number | undefined;
+
   beforeAll(async () => {
     stack = await startStack('api-stack');
     worker = await startWorker(stack);
@@ -37,7 +43,12 @@ describe('deployments through the api, the queue, the worker and the simulator',
       .set(as(admin))
       .send({ name: 'prod', cluster: cluster.name, namespace: 'ns-web', replicas: 4, strategy: canary, service: { port: 80, targetPort: 8080 } })
       .expect(201);
-    for (const v of ['1.0.0', '1.1.0']) {
+    await request(api.server)
+      .post('/v1/apps/web/environments')
+      .set(as(admin))
+      .send({ name: 'sup', cluster: cluster.name, namespace: 'ns-sup', replicas: 4, strategy: canary, service: { port: 80, targetPort: 8080 } })
+      .expect(201);
+    for (const v of ['1.0.0', '1.1.0', '1.2.0']) {
       await request(api.server).post('/v1/apps/web/releases').set(as(admin)).send({ version: v, image: `example/web:${v}` }).expect(201);
     }
   });
@@ -104,5 +115,51 @@ describe('deployments through the api, the queue, the worker and the simulator',
       ['1.1.0', 'Succeeded', 'deploy'],
       ['1.0.0', 'Succeeded', 'deploy'],
     ]);
+  });
+
+  // Supersede through the machine: the api ends the running deployment in the new one's transaction by the
+  // abort {supersededBy} rule (the domain's `supersede`); the worker leaves the ended one alone; the successor starts
+  // from what it left serving (docs/deployments.md).
+  it('a paused canary superseded mid-rollout ends Superseded by the rule, keeps what it set up, and its successor takes over from there', async () => {
+    const first = await deploy('1.0.0');
+    await phaseOf(first.body.id, ['Succeeded']);
+
+    const running = await deploy('1.1.0');
+    const runningId = running.body.id as string;
+    await phaseOf(runningId, ['Paused']);
+    expect(replicasOf('web-canary')).toBe(1);
+    const before = await stack.prisma.deployment.findUniqueOrThrow({ where: { id: runningId } });
+
+    const next = await deploy('1.2.0', { supersede: true, reason: 'hotfix' });
+    const nextId = next.body.id as string;
+
+    // Ended in the new deployment's transaction, by the machine's rule: state and row agree, the version moved once.
+    const ended = await stack.prisma.deployment.findUniqueOrThrow({ where: { id: runningId }, include: { events: { orderBy: { position: 'asc' } } } });
+    expect(ended).toMatchObject({ phase: 'Superseded', pauseReason: null, activeKey: null, version: before.version + 1 });
+    expect(ended.state).toMatchObject({ phase: 'Superseded', pauseReason: null, rollout: (before.state as { rollout: unknown }).rollout });
+    expect(ended.events.at(-1)).toMatchObject({ type: 'Superseded', actor: next.body.createdBy, data: { supersededBy: nextId, previousPhase: 'Paused', reason: 'hotfix' } });
+    // The rule restores nothing: no effect was queued for the superseded deployment.
+    expect(await stack.prisma.deploymentEffect.count({ where: { deploymentId: runningId, tick: { gt: before.version } } })).toBe(0);
+
+    // The successor's baseline is what the superseded one left serving: stable 1.0.0 × 4 and its canary 1.1.0 × 1.
+    const started = await until('the successor to start', async () => {
+      const d = await detail(nextId);
+      return d.events.find((e: { type: string }) => e.type === 'Started');
+    });
+    expect(started.data.baseline.workloads).toEqual([
+      { name: 'web-canary', role: 'canary', release: '1.1.0', replicas: 1 },
+      { name: 'web-stable', role: 'stable', release: '1.0.0', replicas: 4 },
+    ]);
+    await phaseOf(nextId, ['Paused']);
+    await request(api.server).post(`/v1/deployments/${nextId}/promote`).set(as(deployer)).send({ full: true }).expect(202);
+    await phaseOf(nextId, ['Succeeded']);
+    expect(imageOf('web-stable')).toBe('example/web:1.2.0');
+    expect(replicasOf('web-stable')).toBe(4);
+    expect(replicasOf('web-canary')).toBe(0);
+
+    // The worker never moved the superseded deployment again (a late tick of it finds it ended and does nothing).
+    const after = await stack.prisma.deployment.findUniqueOrThrow({ where: { id: runningId } });
+    expect(after.version).toBe(ended.version);
+    expect(after.phase).toBe('Superseded');
   });
 });

@@ -17,7 +17,8 @@ import { type ConditionalReply, sendConditional } from '../../common/http/condit
 import { idempotencyKeyOf } from '../../common/idempotency/idempotency.service';
 import { PageQuery } from '../../common/pagination/page-query.dto';
 import { DeploymentCommandsService } from './deployment-commands.service';
-import { DeploymentsService } from './deployments.service';
+import { DeploymentQueriesService } from './deployment-queries.service';
+import { DeploymentStartService } from './deployment-start.service';
 import { CreateDeploymentDto } from './dto/create-deployment.dto';
 import { DeploymentCommandDto, PromoteDeploymentDto } from './dto/deployment-command.dto';
 import { ListDeploymentsQuery } from './dto/list-deployments.query';
@@ -36,8 +37,9 @@ const IF_MATCH = { name: 'If-Match', required: false, description: 'The ETag of 
 @Controller('v1')
 export class DeploymentsController {
   constructor(
-    private readonly deployments: DeploymentsService,
+    private readonly start: DeploymentStartService,
     private readonly commands: DeploymentCommandsService,
+    private readonly queries: DeploymentQueriesService,
   ) {}
 
   @Post('deployments')
@@ -54,7 +56,7 @@ export class DeploymentsController {
     @Headers('idempotency-key') key: string | undefined,
     @Res({ passthrough: true }) res: HeaderSink,
   ): Promise<DeploymentModel> {
-    const answer = await this.deployments.create(ctx, body, idempotencyKeyOf(key));
+    const answer = await this.start.create(ctx, body, idempotencyKeyOf(key));
     if (answer.replayed) res.header('Idempotency-Replayed', 'true');
     res.header('ETag', answer.body.etag);
     return answer.body;
@@ -63,7 +65,7 @@ export class DeploymentsController {
   @Get('deployments')
   @ApiOkResponse({ type: DeploymentPage, description: 'Newest first.' })
   list(@Query() query: ListDeploymentsQuery): Promise<DeploymentPage> {
-    return this.deployments.list(query);
+    return this.queries.list(query);
   }
 
   @Get('deployments/:id')
@@ -74,14 +76,14 @@ export class DeploymentsController {
   })
   @ApiResponse({ status: 304, description: 'Not modified since the ETag in If-None-Match.' })
   async get(@Param('id') id: string, @Headers('if-none-match') ifNoneMatch: string | undefined, @Res() res: ConditionalReply): Promise<void> {
-    const detail = await this.deployments.get(id);
+    const detail = await this.queries.get(id);
     sendConditional(ifNoneMatch, res, detail.etag, detail);
   }
 
   @Get('apps/:app/environments/:env/history')
   @ApiOkResponse({ type: DeploymentPage, description: 'What ran in the environment, newest first.' })
   history(@Param('app') app: string, @Param('env') env: string, @Query() query: PageQuery): Promise<DeploymentPage> {
-    return this.deployments.history({ ...query, app, environment: env });
+    return this.queries.history({ ...query, app, environment: env });
   }
 
   @Post('deployments/:id/promote')

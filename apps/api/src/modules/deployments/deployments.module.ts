@@ -3,18 +3,20 @@ import { ApplicationRepository, DeploymentRepository, EnvironmentRepository, Rel
 import { QueueModule } from '@cutover/queue';
 import { IdempotencyModule } from '../../common/idempotency/idempotency.module';
 import { DeploymentCommandsService } from './deployment-commands.service';
+import { DeploymentQueriesService } from './deployment-queries.service';
+import { DeploymentStartService } from './deployment-start.service';
 import { DeploymentWaker } from './deployment-waker.service';
 import { DeploymentsController } from './deployments.controller';
 import { DeploymentsResolver } from './deployments.resolver';
-import { DeploymentsService } from './deployments.service';
 
 @Module({
   // QueueModule is global: the api's one producer connection, closed with the app.
   imports: [IdempotencyModule, QueueModule],
   controllers: [DeploymentsController],
   providers: [
-    DeploymentsService,
+    DeploymentStartService,
     DeploymentCommandsService,
+    DeploymentQueriesService,
     DeploymentsResolver,
     DeploymentWaker,
     ApplicationRepository,
@@ -22,6 +24,6 @@ import { DeploymentsService } from './deployments.service';
     ReleaseRepository,
     DeploymentRepository,
   ],
-  exports: [DeploymentsService, DeploymentCommandsService],
+  exports: [DeploymentStartService, DeploymentCommandsService, DeploymentQueriesService],
 })
 export class DeploymentsModule {}

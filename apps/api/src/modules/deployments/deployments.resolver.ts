@@ -4,7 +4,8 @@ import { AuditAction, Roles } from '../../common/auth/auth.decorators';
 import { Ctx } from '../../common/context/ctx.decorator';
 import { idempotencyKeyOf } from '../../common/idempotency/idempotency.service';
 import { DeploymentCommandsService } from './deployment-commands.service';
-import { DeploymentsService } from './deployments.service';
+import { DeploymentQueriesService } from './deployment-queries.service';
+import { DeploymentStartService } from './deployment-start.service';
 import { CreateDeploymentDto } from './dto/create-deployment.dto';
 import { DeploymentCommandArgs, PromoteDeploymentArgs } from './dto/deployment-command.dto';
 import { HistoryArgs, ListDeploymentsQuery } from './dto/list-deployments.query';
@@ -14,23 +15,24 @@ import { DeploymentCommandResultModel, DeploymentModel, DeploymentPage } from '.
 @Resolver(() => DeploymentModel)
 export class DeploymentsResolver {
   constructor(
-    private readonly deploymentsService: DeploymentsService,
+    private readonly start: DeploymentStartService,
     private readonly commands: DeploymentCommandsService,
+    private readonly queries: DeploymentQueriesService,
   ) {}
 
   @Query(() => DeploymentPage, { description: 'Newest first.' })
   deployments(@Args() args: ListDeploymentsQuery): Promise<DeploymentPage> {
-    return this.deploymentsService.list(args);
+    return this.queries.list(args);
   }
 
   @Query(() => DeploymentDetailModel)
   deployment(@Args('id', { type: () => ID }) id: string): Promise<DeploymentDetailModel> {
-    return this.deploymentsService.get(id);
+    return this.queries.get(id);
   }
 
   @Query(() => DeploymentPage, { description: 'What ran in one environment, newest first.' })
   deploymentHistory(@Args() args: HistoryArgs): Promise<DeploymentPage> {
-    return this.deploymentsService.history(args);
+    return this.queries.history(args);
   }
 
   @Mutation(() => DeploymentModel)
@@ -41,7 +43,7 @@ export class DeploymentsResolver {
     @Args('input') input: CreateDeploymentDto,
     @Args('idempotencyKey', { type: () => String, nullable: true, description: 'As the Idempotency-Key header of REST.' }) key?: string | null,
   ): Promise<DeploymentModel> {
-    return (await this.deploymentsService.create(ctx, input, idempotencyKeyOf(key))).body;
+    return (await this.start.create(ctx, input, idempotencyKeyOf(key))).body;
   }
 
   @Mutation(() => DeploymentCommandResultModel)

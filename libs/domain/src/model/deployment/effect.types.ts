@@ -111,7 +111,9 @@ export type TimelineEventType =
   | 'CommandApplied'
   | 'CommandRejected'
   | 'ClusterUnreachable'
-  | 'ClusterReachable';
+  | 'ClusterReachable'
+  | 'Superseded'
+  | 'RetryCancelled';
 
 /** One timeline entry (DeploymentEvent row). `actor` is "system" unless a command caused it. */
 export interface TimelineEvent {

@@ -55,8 +55,8 @@ export function failDeployment(t: Tick, failure: Failure): void {
   setPhase(t, 'Failed', null, `${failure.reason}; no previous release, objects left scaled down`);
 }
 
-/** Abort (→ Aborted / Superseded at once) or rollback (→ RollingBack until the baseline serves again). */
-export function beginRestore(t: Tick, target: 'RolledBack' | 'Aborted' | 'Superseded'): void {
+/** Abort (→ Aborted at once) or rollback (→ RollingBack until the baseline serves again). Superseding restores nothing. */
+export function beginRestore(t: Tick, target: 'RolledBack' | 'Aborted'): void {
   const s = t.state;
   s.restoreTarget = target;
   s.restoreSince = t.now;
