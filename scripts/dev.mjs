@@ -95,15 +95,15 @@ async function main() {
 
   const kubeconfig = readFileSync(env.KUBE_SIM_KUBECONFIG, 'utf8');
   const auth = { authorization: `Bearer ${env.CUTOVER_BOOTSTRAP_TOKEN}`, 'content-type': 'application/json' };
+  // Registered once; on a restart its credentials are replaced (PATCH), so environments that use it keep working.
   const existing = await fetch(`${api}/v1/clusters/sandbox`, { headers: auth });
-  if (existing.status === 200) await fetch(`${api}/v1/clusters/sandbox`, { method: 'DELETE', headers: auth });
-  const reg = await fetch(`${api}/v1/clusters`, {
-    method: 'POST',
-    headers: auth,
-    body: JSON.stringify({ name: 'sandbox', kubeconfig, labels: { sandbox: 'true' } }),
-  });
+  const reg =
+    existing.status === 200
+      ? await fetch(`${api}/v1/clusters/sandbox`, { method: 'PATCH', headers: auth, body: JSON.stringify({ kubeconfig }) })
+      : await fetch(`${api}/v1/clusters`, { method: 'POST', headers: auth, body: JSON.stringify({ name: 'sandbox', kubeconfig, labels: { sandbox: 'true' } }) });
   if (reg.status === 201) say('registered the sandbox cluster as `sandbox`');
-  else say(`could not (re)register the sandbox cluster (${reg.status}): ${await reg.text()} — is an environment still using it?`);
+  else if (reg.status === 200) say('the sandbox cluster `sandbox` is registered (credentials renewed)');
+  else throw new Error(`registering the sandbox cluster failed (${reg.status}): ${await reg.text()}`);
 
   console.log(`
   Cutover is running.

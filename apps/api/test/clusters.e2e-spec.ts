@@ -43,7 +43,7 @@ users: [{ name: cutover, user: { token: "${token}" } }]
     await prisma.$disconnect();
   });
 
-  async function call(method: 'get' | 'post' | 'delete', path: string, body?: object, token = admin): Promise<request.Response> {
+  async function call(method: 'get' | 'post' | 'patch' | 'delete', path: string, body?: object, token = admin): Promise<request.Response> {
     let req = request(api.server)[method](path).set('authorization', `Bearer ${token}`);
     if (body) req = req.send(body);
     const res = await req;
@@ -147,9 +147,63 @@ users: [{ name: cutover, user: { token: "${token}" } }]
     expect((await call('delete', '/v1/clusters/ce2e-nowhere')).status).toBe(404);
   });
 
+  it('replaces a cluster\'s credentials (PATCH), checks them at once and stores them encrypted', async () => {
+    await call('post', '/v1/clusters', { name: 'ce2e-rotate', server, token: 'old-wrong-token', insecureSkipTlsVerify: true, labels: { tier: 'a' } });
+    const before = await prisma.cluster.findUniqueOrThrow({ where: { name: 'ce2e-rotate' } });
+    // The token alone: server and insecureSkipTlsVerify keep their stored values.
+    const res = await call('patch', '/v1/clusters/ce2e-rotate', { token: SECRET_TOKEN });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ name: 'ce2e-rotate', server, authKind: 'token', labels: { tier: 'a' }, lastCheck: { ok: true, info: 'v1.31.2' } });
+    expect(JSON.stringify(res.body)).not.toContain('token":');
+    const after = await prisma.cluster.findUniqueOrThrow({ where: { name: 'ce2e-rotate' } });
+    expect(after.updatedAt.getTime()).toBeGreaterThan(before.updatedAt.getTime());
+    expect(Buffer.from(after.credentials).toString('utf8')).not.toContain(SECRET_TOKEN);
+    expect((await call('post', '/v1/clusters/ce2e-rotate/check')).body).toMatchObject({ ok: true });
+
+    // A kubeconfig replaces everything; a failing check is stored, not refused (a cluster may be down while it rotates).
+    const moved = await call('patch', '/v1/clusters/ce2e-rotate', { kubeconfig: kubeconfig('wrong', server) });
+    expect(moved.status).toBe(200);
+    expect(moved.body).toMatchObject({ authKind: 'kubeconfig', lastCheck: { ok: false, info: expect.stringMatching(/^unauthorized/) } });
+
+    const labels = await call('patch', '/v1/clusters/ce2e-rotate', { labels: { tier: 'b' } });
+    expect(labels.body).toMatchObject({ authKind: 'kubeconfig', labels: { tier: 'b' } });
+
+    const audit = await prisma.auditEntry.findMany({ where: { action: 'cluster.update', resourceId: 'ce2e-rotate' }, orderBy: { seq: 'asc' } });
+    expect(audit.map((a) => a.reason)).toEqual(['credentials replaced; check ok v1.31.2', expect.stringMatching(/^credentials replaced; check failed: unauthorized/), 'labels replaced']);
+  });
+
+  it('refuses a PATCH that changes nothing or breaks a rule (422, nothing written), 404 for an unknown cluster', async () => {
+    const before = await prisma.cluster.findUniqueOrThrow({ where: { name: 'ce2e-rotate' } });
+    expect((await call('patch', '/v1/clusters/ce2e-rotate', {})).status).toBe(422);
+    const both = await call('patch', '/v1/clusters/ce2e-rotate', { kubeconfig: kubeconfig('x'), token: 'x' });
+    expect(both.status).toBe(422);
+    expect(both.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ path: 'kubeconfig', rule: 'oneOf' })]));
+    // The stored kubeconfig has no token form to keep: a server alone is not enough.
+    const partial = await call('patch', '/v1/clusters/ce2e-rotate', { server: 'https://user:pw@10.0.0.1' });
+    expect(partial.status).toBe(422);
+    expect((partial.body.errors as { path: string }[]).map((e) => e.path)).toEqual(expect.arrayContaining(['server', 'token']));
+    expect((await call('patch', '/v1/clusters/ce2e-rotate', { labels: { 'bad key!': 'v' } })).status).toBe(422);
+    expect((await call('patch', '/v1/clusters/ce2e-rotate', { name: 'renamed', labels: {} })).status).toBe(422);
+    const after = await prisma.cluster.findUniqueOrThrow({ where: { name: 'ce2e-rotate' } });
+    expect(after.updatedAt).toEqual(before.updatedAt);
+    const missing = await call('patch', '/v1/clusters/no-such-cluster', { labels: {} });
+    expect(missing.status).toBe(404);
+    const viewer = await api.token('viewer');
+    expect((await call('patch', '/v1/clusters/ce2e-rotate', { labels: {} }, viewer)).status).toBe(403);
+  });
+
+  it('updates a cluster through GraphQL too', async () => {
+    const res = await request(api.server)
+      .post('/graphql')
+      .set('authorization', `Bearer ${admin}`)
+      .send({ query: `mutation { updateCluster(name: "ce2e-rotate", input: { server: "${server}", token: "${SECRET_TOKEN}", insecureSkipTlsVerify: true }) { name authKind server lastCheck { ok info } } }` });
+    responses.push(res.text);
+    expect(res.body.data.updateCluster).toEqual({ name: 'ce2e-rotate', authKind: 'token', server, lastCheck: { ok: true, info: 'v1.31.2' } });
+  });
+
   it('never puts credentials into a response, an audit row or a log line', async () => {
     const audit = await prisma.auditEntry.findMany({ where: { resourceType: 'cluster' } });
-    expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['cluster.register', 'cluster.check', 'cluster.delete']));
+    expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['cluster.register', 'cluster.check', 'cluster.update', 'cluster.delete']));
     const everything = [...responses, JSON.stringify(audit, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)), ...api.logs].join('\n');
     for (const secret of [SECRET_TOKEN, KUBECONFIG_TOKEN]) expect(everything).not.toContain(secret);
     expect(api.logs.length).toBeGreaterThan(10);

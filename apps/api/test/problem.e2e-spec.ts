@@ -25,6 +25,16 @@ describe.each(['fastify', 'express'] as const)('problem+json (%s)', (adapter) =>
     expectProblem(res, 400, 'BAD_REQUEST');
   });
 
+  it('takes an empty body with a JSON content type as no body (the guide\'s curl alias always sends one)', async () => {
+    const res = await request(api.server).post('/v1/clusters/no-such-cluster/check').set('authorization', `Bearer ${admin}`).set('content-type', 'application/json').send('');
+    expectProblem(res, 404, 'NOT_FOUND');
+    // On a route that needs a body, no body is a validation failure naming it, not a parser error.
+    const create = await request(api.server).post('/v1/tokens').set('authorization', `Bearer ${admin}`).set('content-type', 'application/json').send('');
+    expect(create.status).toBe(422);
+    const merge = await request(api.server).post('/v1/clusters/no-such-cluster/check').set('authorization', `Bearer ${admin}`).set('content-type', 'application/merge-patch+json').send('');
+    expectProblem(merge, 404, 'NOT_FOUND');
+  });
+
   it('413 for a body over 1 MiB', async () => {
     const res = await request(api.server)
       .post('/v1/tokens')

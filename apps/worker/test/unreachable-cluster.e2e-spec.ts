@@ -20,6 +20,7 @@ describe('a cluster that cannot be reached', () => {
   let deadCluster: string;
   let otherSim: KubeSim;
   let otherCluster: string;
+  let movedCluster: string;
 
   async function registerCluster(name: string, credentials: object): Promise<string> {
     const id = randomUUID();
@@ -46,8 +47,9 @@ describe('a cluster that cannot be reached', () => {
     deadCluster = await registerCluster('dead', { kind: 'token', server: `http://127.0.0.1:${port}`, token: 't', insecureSkipTlsVerify: true });
     otherSim = await startKubeSim({ port: 0, nodes: 2, timeScale: 20 });
     otherCluster = await registerCluster('goes-away', { kind: 'kubeconfig', kubeconfig: otherSim.kubeconfig });
+    movedCluster = await registerCluster('moved', { kind: 'token', server: `http://127.0.0.1:${port}`, token: 't', insecureSkipTlsVerify: true });
     const config = loadConfig({ ...stack.env, CLUSTER_UNREACHABLE_TIMEOUT_MS: String(TIMEOUT_MS) }, 'worker');
-    worker = await NestFactory.createApplicationContext(WorkerModule.forRoot(config, { ...FAST, clusterIds: [stack.clusterId, deadCluster, otherCluster] }), { logger: ['error'] });
+    worker = await NestFactory.createApplicationContext(WorkerModule.forRoot(config, { ...FAST, clusterIds: [stack.clusterId, deadCluster, otherCluster, movedCluster] }), { logger: ['error'] });
     await worker.init();
   });
 
@@ -80,6 +82,18 @@ describe('a cluster that cannot be reached', () => {
     expect(aborted.phase).toBe('Aborted');
     expect(Date.now() - t0).toBeLessThan(TIMEOUT_MS);
     expect(await stack.prisma.deploymentCommand.findUnique({ where: { id: commandId } })).toMatchObject({ status: 'applied' });
+  });
+
+  it('new credentials for the cluster (PATCH /v1/clusters/:name) reconnect the worker: the deployment goes on', { timeout: 60_000 }, async () => {
+    // movedCluster's credentials are wrong at first (nothing listens there), as after a sandbox restart on another port.
+    const s = await seedOn(movedCluster, 'moved');
+    const id = await deploy(stack, s, '1.0.0', { type: 'RollingUpdate' }, null);
+    await until('the error on the deployment', async () => ((await stateOf(stack, id)).clusterError ? true : undefined), 30_000, 100);
+    // What ClustersService.update writes: new sealed credentials, and a new updatedAt.
+    const sealed = secretBoxFromEnv().sealJson({ kind: 'kubeconfig', kubeconfig: stack.sim.kubeconfig }, clusterCredentialsAad(movedCluster));
+    await stack.prisma.cluster.update({ where: { id: movedCluster }, data: { server: stack.sim.url, authKind: 'kubeconfig', credentials: new Uint8Array(sealed), updatedAt: new Date() } });
+    const done = await waitPhase(stack, id, ['Succeeded', 'Failed'], 45_000);
+    expect(done.phase).toBe('Succeeded');
   });
 
   it('a deployment that changed the cluster pauses when the cluster goes away, and says so', { timeout: 120_000 }, async () => {

@@ -37,6 +37,7 @@ export const REST_ACCESS: Record<string, Access> = {
   'GET /v1/clusters': 'admin',
   'POST /v1/clusters': 'admin',
   'GET /v1/clusters/:name': 'admin',
+  'PATCH /v1/clusters/:name': 'admin',
   'DELETE /v1/clusters/:name': 'admin',
   'POST /v1/clusters/:name/check': 'admin',
 
@@ -112,6 +113,7 @@ export const GRAPHQL_ACCESS: Record<string, Role> = {
   'Mutation.createApp': 'admin',
   'Mutation.deleteApp': 'admin',
   'Mutation.registerCluster': 'admin',
+  'Mutation.updateCluster': 'admin',
   'Mutation.deleteCluster': 'admin',
   'Mutation.checkCluster': 'admin',
   'Mutation.createEnvironment': 'admin',

@@ -43,6 +43,12 @@ export interface ClusterCheckRecord {
   info: string;
 }
 
+export interface ClusterChange {
+  credentials?: { server: string; authKind: 'kubeconfig' | 'token'; /** SecretBox ciphertext. */ sealed: Buffer };
+  labels?: Record<string, string>;
+  check?: ClusterCheckRecord;
+}
+
 export type ClusterDeleteResult = { deleted: true; id: string } | { deleted: false; reason: 'not-found' } | { deleted: false; reason: 'in-use'; environments: number };
 
 function toRecord(row: Cluster): ClusterRecord {
@@ -110,6 +116,23 @@ export class ClusterRepository {
     if (environments > 0) return { deleted: false, reason: 'in-use', environments };
     await tx.cluster.delete({ where: { id } });
     return { deleted: true, id };
+  }
+
+  /**
+   * New credentials and/or labels, and the check of the new credentials, in one write. Changes `updatedAt`, which is
+   * how a worker holding a connection opened with the old credentials learns to reopen it (ClusterGateways).
+   */
+  async update(tx: Tx, id: string, change: ClusterChange): Promise<ClusterRecord> {
+    const row = await tx.cluster.update({
+      where: { id },
+      data: {
+        ...(change.credentials ? { server: change.credentials.server, authKind: change.credentials.authKind, credentials: new Uint8Array(change.credentials.sealed) } : {}),
+        ...(change.labels ? { labels: change.labels } : {}),
+        ...(change.check ? { lastCheckAt: change.check.at, lastCheckOk: change.check.ok, lastCheckInfo: change.check.info } : {}),
+        updatedAt: new Date(),
+      },
+    });
+    return toRecord(row);
   }
 
   async recordCheck(tx: Tx, id: string, check: ClusterCheckRecord): Promise<ClusterRecord> {

@@ -136,8 +136,17 @@ export function configureFastify(app: NestFastifyApplication): void {
   fastify.removeContentTypeParser(['text/plain']);
   // Typed as returning a string, but Fastify sends a Buffer as it is (and takes its length for Content-Length).
   fastify.setReplySerializer((payload) => serializeOnce(payload) as string);
-  // application/merge-patch+json and friends parse like JSON.
-  fastify.addContentTypeParser(/^application\/[\w.-]+\+json$/i, { parseAs: 'string', bodyLimit: BODY_LIMIT_BYTES }, fastify.getDefaultJsonParser('error', 'error'));
+  // JSON, application/merge-patch+json and friends: an empty body is no body (`curl -H 'content-type:
+  // application/json' -X POST …/check` sends one on a route that takes none), anything else parses strictly.
+  const parseJson = fastify.getDefaultJsonParser('error', 'error');
+  const parseJsonOrNothing = (request: FastifyRequest, body: string | Buffer, done: (err: Error | null, body?: unknown) => void): void => {
+    if (body.length === 0) return done(null, undefined);
+    // Fastify's parser is typed for its overloads; it takes the string it asked for.
+    (parseJson as (req: FastifyRequest, body: string, done: (err: Error | null, body?: unknown) => void) => void)(request, body.toString(), done);
+  };
+  fastify.removeContentTypeParser(['application/json']);
+  fastify.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: BODY_LIMIT_BYTES }, parseJsonOrNothing);
+  fastify.addContentTypeParser(/^application\/[\w.-]+\+json$/i, { parseAs: 'string', bodyLimit: BODY_LIMIT_BYTES }, parseJsonOrNothing);
   // Forms reach only FORM_ROUTES (the onRequest hook refuses them elsewhere), as the raw text their signature covers.
   fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: BODY_LIMIT_BYTES }, (_req: FastifyRequest, body: string | Buffer, done: (err: Error | null, body?: unknown) => void) => done(null, body.toString()));
   fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {

@@ -1,10 +1,11 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { RequestContext } from '@cutover/domain';
 import { AuditAction, Roles } from '../../common/auth/auth.decorators';
 import { Ctx } from '../../common/context/ctx.decorator';
 import { PageQuery } from '../../common/pagination/page-query.dto';
 import { RegisterClusterDto } from './dto/register-cluster.dto';
+import { UpdateClusterDto } from './dto/update-cluster.dto';
 import { ClusterCheckModel, ClusterModel, ClusterPage } from './models/cluster.model';
 import { ClustersService } from './clusters.service';
 
@@ -32,6 +33,17 @@ export class ClustersController {
   @ApiOkResponse({ type: ClusterModel })
   get(@Param('name') name: string): Promise<ClusterModel> {
     return this.clusters.get(name);
+  }
+
+  @Patch(':name')
+  @AuditAction('cluster.update')
+  @ApiOkResponse({
+    type: ClusterModel,
+    description:
+      'Replaces the credentials (a kubeconfig, or the token form; token-form fields left out keep their values) and/or the labels. New credentials are checked at once (the outcome is in lastCheck) and stored encrypted; the worker reconnects with them.',
+  })
+  update(@Ctx() ctx: RequestContext, @Param('name') name: string, @Body() body: UpdateClusterDto): Promise<ClusterModel> {
+    return this.clusters.update(ctx, name, body);
   }
 
   @Delete(':name')

@@ -4,6 +4,7 @@ import { AuditAction, Roles } from '../../common/auth/auth.decorators';
 import { Ctx } from '../../common/context/ctx.decorator';
 import { PageQuery } from '../../common/pagination/page-query.dto';
 import { RegisterClusterDto } from './dto/register-cluster.dto';
+import { UpdateClusterDto } from './dto/update-cluster.dto';
 import { ClusterCheckModel, ClusterModel, ClusterPage } from './models/cluster.model';
 import { ClustersService } from './clusters.service';
 
@@ -16,6 +17,12 @@ export class ClustersResolver {
   @AuditAction('cluster.register')
   registerCluster(@Ctx() ctx: RequestContext, @Args('input') input: RegisterClusterDto): Promise<ClusterModel> {
     return this.service.register(ctx, input);
+  }
+
+  @Mutation(() => ClusterModel, { description: 'New credentials (checked at once, see lastCheck) and/or labels.' })
+  @AuditAction('cluster.update')
+  updateCluster(@Ctx() ctx: RequestContext, @Args('name') name: string, @Args('input') input: UpdateClusterDto): Promise<ClusterModel> {
+    return this.service.update(ctx, name, input);
   }
 
   @Query(() => ClusterPage)

@@ -7,6 +7,7 @@ import { auditEntry } from '../../common/audit/audit-entry';
 import { type PageQuery, limitOf } from '../../common/pagination/page-query.dto';
 import { decodeCursor, mapPage, toPage } from '../../common/pagination/pagination';
 import type { RegisterClusterDto } from './dto/register-cluster.dto';
+import type { UpdateClusterDto } from './dto/update-cluster.dto';
 import type { ClusterCheckModel, ClusterModel, ClusterPage } from './models/cluster.model';
 
 const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
@@ -47,6 +48,27 @@ export function serverUrlErrors(server: string, path: string): FieldError[] {
   return errors;
 }
 
+const CREDENTIAL_FIELDS = ['kubeconfig', 'server', 'token', 'caData', 'insecureSkipTlsVerify'] as const;
+
+/**
+ * The credentials an update stands for: the token form's fields left out keep their stored values when the cluster
+ * already uses a token (a new token alone, a moved server alone); a kubeconfig replaces everything.
+ */
+export function mergeCredentialInput(input: UpdateClusterDto, stored: ClusterCredentials): Omit<RegisterClusterDto, 'name'> {
+  if (input.kubeconfig !== undefined || stored.kind !== 'token') return input;
+  return {
+    server: input.server ?? stored.server,
+    token: input.token ?? stored.token,
+    ...(input.caData !== undefined ? { caData: input.caData } : stored.caData !== undefined ? { caData: stored.caData } : {}),
+    ...(input.insecureSkipTlsVerify !== undefined
+      ? { insecureSkipTlsVerify: input.insecureSkipTlsVerify }
+      : stored.insecureSkipTlsVerify !== undefined
+        ? { insecureSkipTlsVerify: stored.insecureSkipTlsVerify }
+        : {}),
+    ...(input.labels !== undefined ? { labels: input.labels } : {}),
+  };
+}
+
 function validateLabels(labels: Record<string, unknown> | undefined): { labels: Record<string, string>; errors: FieldError[] } {
   const errors: FieldError[] = [];
   const out: Record<string, string> = {};
@@ -63,7 +85,7 @@ function validateLabels(labels: Record<string, unknown> | undefined): { labels: 
 }
 
 /** The one form of credentials the input gives, with the server it reaches; every broken rule named. */
-export function credentialsFromInput(input: RegisterClusterDto): { credentials: ClusterCredentials; server: string; labels: Record<string, string> } {
+export function credentialsFromInput(input: Omit<RegisterClusterDto, 'name'>): { credentials: ClusterCredentials; server: string; labels: Record<string, string> } {
   const { labels, errors } = validateLabels(input.labels);
   const tokenForm = input.server !== undefined || input.token !== undefined || input.caData !== undefined || input.insecureSkipTlsVerify !== undefined;
   let credentials: ClusterCredentials | undefined;
@@ -134,6 +156,50 @@ export class ClustersService {
       if (isUniqueViolation(error)) throw DomainError.conflict(`Cluster "${input.name}" already exists.`, { name: input.name });
       throw error;
     }
+  }
+
+  /**
+   * New credentials (re-checked before they are stored, the check's outcome stored with them) and/or new labels; the
+   * change and its audit entry in one transaction. The worker reopens its connection to the cluster when it sees the
+   * row changed. A failed check does not refuse the change (the cluster may be down while its credentials rotate):
+   * it is in `lastCheck`.
+   */
+  async update(ctx: RequestContext, name: string, input: UpdateClusterDto): Promise<ClusterModel> {
+    const found = await this.clusters.findSealedCredentials(name);
+    if (!found) throw DomainError.notFound('cluster', name);
+    const id = found.cluster.id;
+    const newCredentials = CREDENTIAL_FIELDS.some((field) => input[field] !== undefined);
+    if (!newCredentials && input.labels === undefined) {
+      throw DomainError.validation([{ path: '', rule: 'minProperties', message: 'give new credentials (kubeconfig, or server and/or token) or labels' }]);
+    }
+    let credentials: { credentials: ClusterCredentials; server: string } | undefined;
+    let labels: Record<string, string> | undefined;
+    if (newCredentials) {
+      const stored = this.box.openJson<ClusterCredentials>(found.credentials, clusterCredentialsAad(id));
+      const parsed = credentialsFromInput(mergeCredentialInput(input, stored));
+      credentials = parsed;
+      if (input.labels !== undefined) labels = parsed.labels;
+    } else {
+      const checked = validateLabels(input.labels);
+      if (checked.errors.length > 0) throw DomainError.validation(checked.errors);
+      labels = checked.labels;
+    }
+    // Outside the transaction: a check can take seconds, a transaction must not wait on the network.
+    const result = credentials ? await checkCluster(credentials.credentials) : undefined;
+    const check = result ? { at: new Date(), ok: result.ok, info: result.ok ? result.version : result.reason } : undefined;
+    return this.tx.run(async (tx) => {
+      const cluster = await this.clusters.update(tx, id, {
+        ...(credentials
+          ? { credentials: { server: credentials.server, authKind: credentials.credentials.kind, sealed: this.box.sealJson(credentials.credentials, clusterCredentialsAad(id)) } }
+          : {}),
+        ...(labels ? { labels } : {}),
+        ...(check ? { check } : {}),
+      });
+      const reason = check ? `credentials replaced; check ${check.ok ? `ok ${check.info}` : `failed: ${check.info}`}` : 'labels replaced';
+      // digestInput drops kubeconfig/token/caData values before hashing.
+      await this.audit.append(tx, auditEntry(ctx, { action: 'cluster.update', resourceType: 'cluster', resourceId: name, names: { cluster: name }, input, reason }));
+      return toClusterModel(cluster);
+    });
   }
 
   async list(query: PageQuery): Promise<ClusterPage> {
