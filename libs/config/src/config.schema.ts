@@ -30,6 +30,10 @@ export interface NotificationSettings {
   timeoutMs: number;
   /** Deliveries in a row that ran out of attempts before the channel is disabled. */
   disableAfter: number;
+  /** Deliveries in flight at once in one worker process. */
+  concurrency: number;
+  /** Of those, at most this many to one channel: a stuck receiver holds no more slots than this (≤ concurrency). */
+  perChannel: number;
 }
 
 export interface ApiConfig extends CommonConfig {
@@ -122,6 +126,8 @@ const common = {
   CUTOVER_NOTIFY_BACKOFF_MS: int(1, 3_600_000, 2_000),
   CUTOVER_NOTIFY_TIMEOUT_MS: int(100, 120_000, 5_000),
   CUTOVER_NOTIFY_DISABLE_AFTER: int(1, 1_000, 5),
+  CUTOVER_NOTIFY_CONCURRENCY: int(1, 1_000, 32),
+  CUTOVER_NOTIFY_PER_CHANNEL: int(1, 1_000, 8),
 };
 
 const apiSchema = z.object({
@@ -190,6 +196,8 @@ function commonConfig(v: z.output<z.ZodObject<typeof common>>): CommonConfig {
       backoffMs: v.CUTOVER_NOTIFY_BACKOFF_MS,
       timeoutMs: v.CUTOVER_NOTIFY_TIMEOUT_MS,
       disableAfter: v.CUTOVER_NOTIFY_DISABLE_AFTER,
+      concurrency: v.CUTOVER_NOTIFY_CONCURRENCY,
+      perChannel: Math.min(v.CUTOVER_NOTIFY_PER_CHANNEL, v.CUTOVER_NOTIFY_CONCURRENCY),
     },
   };
 }

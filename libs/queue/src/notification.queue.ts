@@ -41,14 +41,23 @@ export class NotificationQueue {
    * are removed, so a redelivery (or the sweeper) can queue the same delivery again.
    */
   async deliver(deliveryId: string): Promise<void> {
-    const opts: JobsOptions = {
+    await this.queue.add(JOB_NAMES.notificationDeliver, { deliveryId }, this.jobOptions(deliveryId));
+  }
+
+  /** Several deliveries in one round trip (a dispatched page). */
+  async deliverMany(deliveryIds: readonly string[]): Promise<void> {
+    if (deliveryIds.length === 0) return;
+    await this.queue.addBulk(deliveryIds.map((deliveryId) => ({ name: JOB_NAMES.notificationDeliver, data: { deliveryId }, opts: this.jobOptions(deliveryId) })));
+  }
+
+  private jobOptions(deliveryId: string): JobsOptions {
+    return {
       jobId: deliveryJobId(deliveryId),
       attempts: this.policy.attempts,
       backoff: { type: 'exponential', delay: this.policy.backoffMs, jitter: 0.5 },
       removeOnComplete: true,
       removeOnFail: true,
     };
-    await this.queue.add(JOB_NAMES.notificationDeliver, { deliveryId }, opts);
   }
 
   /** True when the delivery has a job waiting, delayed or running. */

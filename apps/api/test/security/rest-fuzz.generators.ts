@@ -201,7 +201,9 @@ const bodyMutations: BodyMutation[] = [
   (rnd) => ({ kind: 'deep-raw', text: '['.repeat(pick(rnd, [5_000, 10_000, 50_000])) + ']'.repeat(pick(rnd, [0, 5_000, 10_000])) }),
   (rnd, body) => {
     const text = json(body);
-    return { kind: 'bad-json', text: pick(rnd, [text.slice(0, Math.max(1, Math.floor(text.length / 2))), `${text}}`, `${text},`, text.replace(/"/g, "'"), '{"a":1,}', '{', 'nul', '\u0000', '{"a":"\\ud800"', `{"a":${'9'.repeat(400)}}`]) };
+    const candidates = [text.slice(0, Math.max(1, Math.floor(text.length / 2))), `${text}}`, `${text},`, text.replace(/"/g, "'"), '{"a":1,}', '{', 'nul', '\u0000', '{"a":"\\ud800"', `{"a":${'9'.repeat(400)},}`];
+    // Only text that is not JSON: a body with no quotes (`{}`) survives some of the edits above unchanged.
+    return { kind: 'bad-json', text: pick(rnd, candidates.filter((candidate) => !parsesAsJson(candidate))) };
   },
   (rnd, body) => ({
     kind: 'wrong-content-type',
@@ -238,6 +240,15 @@ function queryMutation(rnd: Random, params: Parameter[]): { kind: string; query:
   ]);
   const shapes = [`${name}=${value}`, `${name}=${value}&${name}=2`, `${name}[]=${value}`, `${name}[a]=${value}`, `unknownParam=${value}`, `${name}`];
   return { kind: 'query', query: pick(rnd, shapes) };
+}
+
+function parsesAsJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** `count` malformed requests spread over every operation of the document. */

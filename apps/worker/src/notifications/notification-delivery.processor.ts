@@ -5,8 +5,6 @@ import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import { WORKER_OPTIONS, type WorkerOptions } from '../worker.options';
 import { type AttemptOutcome, NotificationDeliveryService } from './notification-delivery.service';
 
-/** Deliveries to one channel in flight at once in this process: a stuck receiver can hold no more slots than this. */
-export const PER_CHANNEL_IN_FLIGHT = 2;
 const DEFER_MS = 250;
 
 /**
@@ -34,7 +32,7 @@ export class NotificationDeliveryProcessor implements OnApplicationBootstrap, On
     this.worker = new Worker(NOTIFICATIONS_QUEUE, (job: Job, token?: string) => this.process(job, token), {
       connection: this.queue.redis.duplicate({ maxRetriesPerRequest: null }),
       prefix: this.queue.queuePrefix,
-      concurrency: 16,
+      concurrency: this.config.notifications.concurrency,
       lockDuration,
     });
     this.worker.on('error', (error: Error) => this.logger.warn(`notifications queue: ${error.message}`));
@@ -49,10 +47,13 @@ export class NotificationDeliveryProcessor implements OnApplicationBootstrap, On
       if (error instanceof InvalidJobError) throw new UnrecoverableError(error.message);
       throw error;
     }
-    const channelId = await this.deliveries.channelOf(deliveryId);
-    if (channelId === null) return { status: 'skipped', reason: 'delivery deleted' };
+    const delivery = await this.deliveries.load(deliveryId);
+    if (delivery === null) return { status: 'skipped', reason: 'delivery deleted' };
+    const { channelId } = delivery;
     const busy = this.inFlight.get(channelId) ?? 0;
-    if (busy >= PER_CHANNEL_IN_FLIGHT && token) {
+    // Deliveries to one channel in flight at once in this process (CUTOVER_NOTIFY_PER_CHANNEL): a stuck receiver
+    // holds no more slots than this, the others keep the rest.
+    if (busy >= this.config.notifications.perChannel && token) {
       // This channel already holds its share of slots (a slow receiver): wait without spending an attempt.
       await job.moveToDelayed(Date.now() + DEFER_MS + Math.floor(Math.random() * DEFER_MS), token);
       throw new DelayedError();
@@ -60,7 +61,7 @@ export class NotificationDeliveryProcessor implements OnApplicationBootstrap, On
     this.inFlight.set(channelId, busy + 1);
     try {
       const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      const outcome = await this.deliveries.attempt(deliveryId, lastAttempt);
+      const outcome = await this.deliveries.attempt(delivery, lastAttempt);
       if (outcome.status === 'retry') throw new Error(outcome.error);
       return outcome;
     } finally {

@@ -8,6 +8,7 @@ import {
   channelUrlAad,
   type NotificationChannelRecord,
   NotificationChannelRepository,
+  type NotificationDeliveryRecord,
   NotificationDeliveryRepository,
   type Prisma,
   SecretBox,
@@ -47,14 +48,13 @@ export class NotificationDeliveryService {
     @Inject(NotificationQueue) private readonly queue: NotificationQueue,
   ) {}
 
-  /** The channel a delivery goes to (for the processor's per-channel fairness), null when the delivery is gone. */
-  async channelOf(deliveryId: string): Promise<string | null> {
-    return (await this.deliveries.findById(deliveryId))?.channelId ?? null;
+  /** The delivery (its channel decides the processor's per-channel fairness), null when it is gone. */
+  async load(deliveryId: string): Promise<NotificationDeliveryRecord | null> {
+    return this.deliveries.findById(deliveryId);
   }
 
   /** `lastAttempt`: no retry follows a failure of this attempt. */
-  async attempt(deliveryId: string, lastAttempt: boolean): Promise<AttemptOutcome> {
-    const delivery = await this.deliveries.findById(deliveryId);
+  async attempt(delivery: NotificationDeliveryRecord | null, lastAttempt: boolean): Promise<AttemptOutcome> {
     if (!delivery || delivery.status !== 'pending') return { status: 'skipped', reason: delivery ? `already ${delivery.status}` : 'delivery deleted' };
     const sealed = await this.channels.findSealed(delivery.channelId);
     if (!sealed) return { status: 'skipped', reason: 'channel deleted' };
@@ -73,7 +73,8 @@ export class NotificationDeliveryService {
     const final = !result.ok && lastAttempt;
     await this.deliveries.recordAttempt(delivery.id, { ...result, final });
     if (result.ok) {
-      await this.channels.recordSuccess(channel.id);
+      // Only a channel with a failure streak has one to end (saves a write per delivery on the busy path).
+      if (channel.consecutiveFailures > 0) await this.channels.recordSuccess(channel.id);
       return { status: 'delivered', latencyMs: result.latencyMs };
     }
     const error = result.error ?? 'failed';

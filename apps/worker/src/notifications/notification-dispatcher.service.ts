@@ -175,7 +175,7 @@ export class NotificationDispatcher implements OnApplicationBootstrap, OnModuleD
       }
       return { created: [] as string[], complete: page.complete, unsettled: page.unsettled, busy: false };
     });
-    for (const id of outcome.created) await this.queue.deliver(id);
+    await this.queue.deliverMany(outcome.created);
     return { created: outcome.created.length, complete: outcome.complete, unsettled: outcome.unsettled, busy: outcome.busy };
   }
 
@@ -192,17 +192,23 @@ export class NotificationDispatcher implements OnApplicationBootstrap, OnModuleD
 
   private async deliveriesFor(events: FeedEvent[], channels: NotificationChannelRecord[]): Promise<NewDelivery[]> {
     const rows: NewDelivery[] = [];
-    const deployments = new Map<string, DeploymentRecord | null>();
-    for (const event of events) {
-      const record = timelineRecord(event);
-      const type = notificationTypeOf(record);
-      if (type === null) continue;
+    // One query for the page's deployments: this runs inside the dispatch transaction, whose row lock holds the
+    // event feed's horizon (docs/adr/0007) — a query per deployment here once delayed every live client by seconds.
+    const wanted = (event: FeedEvent, type: Notification['type']) => {
+      const probe: Pick<Notification, 'type' | 'deployment' | 'channel'> = { type, deployment: snapshotOf(event, null, null) };
       const at = Date.parse(event.at);
       // A channel hears of what happened after it was created, not of history.
-      const probe: Pick<Notification, 'type' | 'deployment' | 'channel'> = { type, deployment: snapshotOf(event, null, null) };
-      const wanting = channels.filter((c) => c.createdAt.getTime() <= at && channelWants(c.filters, probe));
-      if (wanting.length === 0) continue;
-      if (!deployments.has(event.deploymentId)) deployments.set(event.deploymentId, await this.deployments.findById(event.deploymentId));
+      return channels.filter((c) => c.createdAt.getTime() <= at && channelWants(c.filters, probe));
+    };
+    const needed = events.filter((event) => {
+      const type = notificationTypeOf(timelineRecord(event));
+      return type !== null && wanted(event, type).length > 0;
+    });
+    const deployments: Map<string, DeploymentRecord> = needed.length > 0 ? await this.deployments.findManyByIds(needed.map((e) => e.deploymentId)) : new Map();
+    for (const event of needed) {
+      const record = timelineRecord(event);
+      const type = notificationTypeOf(record)!;
+      const wanting = wanted(event, type);
       const notification = buildDeploymentNotification(type, record, snapshotOf(event, deployments.get(event.deploymentId) ?? null, this.config.publicUrl));
       for (const c of wanting) {
         rows.push({ channelId: c.id, eventId: notification.id, eventType: type, deploymentId: event.deploymentId, payload: notification as unknown as Prisma.InputJsonValue });

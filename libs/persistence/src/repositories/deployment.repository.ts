@@ -204,6 +204,14 @@ export class DeploymentRepository {
     return row ? toRecord(row) : null;
   }
 
+  /** Several at once (one query); unknown ids are absent from the map. */
+  async findManyByIds(ids: readonly string[], tx?: Tx): Promise<Map<string, DeploymentRecord>> {
+    const valid = [...new Set(ids)].filter((id) => UUID.test(id));
+    if (valid.length === 0) return new Map();
+    const rows = await (tx ?? this.prisma).deployment.findMany({ where: { id: { in: valid } }, include });
+    return new Map(rows.map((row) => [row.id, toRecord(row)]));
+  }
+
   /** Row-locks the deployment until the transaction ends: commands on one deployment are decided one at a time. */
   async lockForUpdate(tx: Tx, id: string): Promise<DeploymentRecord | null> {
     if (!UUID.test(id)) return null;

@@ -50,6 +50,7 @@ export function openSse(req: IncomingMessage, res: ServerResponse, requestId: st
   res.write(': connected\nretry: 3000\n\n');
   const closers: Array<() => void> = [];
   let done = false;
+  let corked = false;
   const finish = () => {
     if (done) return;
     done = true;
@@ -70,6 +71,15 @@ export function openSse(req: IncomingMessage, res: ServerResponse, requestId: st
         res.destroy();
         finish();
         return;
+      }
+      // The frames of one page of events (one hub read) leave in one write per client, not one each.
+      if (!corked) {
+        corked = true;
+        res.cork();
+        process.nextTick(() => {
+          corked = false;
+          res.uncork();
+        });
       }
       res.write(frame);
     },
