@@ -14,7 +14,8 @@ export class ChaosClient {
   private next = 0;
 
   constructor(
-    private readonly urls: () => string[],
+    /** The apis to spread requests over (changes as apis are killed and replaced). */
+    public urls: () => string[],
     private readonly token: string,
   ) {}
 

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { ChaosClient } from './chaos-client';
 import { build, log, productEnv, root, startApi, startPostgres, startRedis, startSim, startWorker, stopStarted } from './chaos-stack';
 import { runCrashRepro, type ReproResult } from './crash-repro';
+import { FAULT_KINDS, phasePassed, runPhase, type ChaosStack, type FaultKind, type PhaseResult } from './mixed';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -79,6 +80,43 @@ async function main(): Promise<void> {
       console.log(line);
       if (record) appendFileSync(path.join(root, 'BENCHMARKS.md'), `${line}\n`);
       if (ticks.some((t) => t > 5_000)) log(`target missed: a deployment waited ${secs(Math.max(...ticks))} for its tick after the replacement was ready (target 5 s)`);
+    } else if (profile === 'short' || profile === 'full') {
+      // Two apis and two workers from here on; the client spreads requests over the apis alive at the time.
+      const stack: ChaosStack = {
+        env,
+        pg,
+        redis,
+        sim,
+        apis: [api, await startApi(env, 'api-2')],
+        workers: [],
+        workerSettings: { reconcileIntervalMs: 10_000, concurrency: 20 },
+        client,
+      };
+      client.urls = () => stack.apis.map((a) => a.url);
+      stack.workers = await Promise.all([startWorker(env, 'worker-1', stack.workerSettings), startWorker(env, 'worker-2', stack.workerSettings)]);
+      const full = profile === 'full';
+      const phases: FaultKind[] = full ? FAULT_KINDS : (process.env.CHAOS_FAULTS?.split(',') as FaultKind[] | undefined) ?? ['all'];
+      const rollouts = Number(process.env.CHAOS_ROLLOUTS ?? (full ? 100 : 10));
+      const results: PhaseResult[] = [];
+      for (const [i, fault] of phases.entries()) {
+        const r = await runPhase(stack, fault, { rollouts, faultWindowMs: full ? 45_000 : 20_000, recoveryMs: full ? 180_000 : 120_000, tag: `p${i}` });
+        results.push(r);
+        const ok = phasePassed(r);
+        if (!ok) failed = true;
+        log(
+          `${fault}: ${ok ? 'passed' : 'FAILED'} — ${r.rollouts} rollouts (${r.broken} broken), ${r.faultsInjected} faults, wrong ends ${r.wrongEnds.length}${r.wrongEnds.length ? ` [${r.wrongEnds.join('; ')}]` : ''}, ` +
+            `doubled commands ${r.doubledCommands}, pending effects ${r.pendingEffects}, lost/repeated events ${r.lostEvents}/${r.repeatedEvents}, audit ${r.auditValid ? 'verifies' : 'BROKEN'}, ` +
+            `recovery p50 ${secs(percentile(r.recoveryMs, 50))} / max ${secs(r.recoveryMs.length ? Math.max(...r.recoveryMs) : 0)}, ${r.requestRetries} requests retried, ${r.seconds} s`,
+        );
+      }
+      const load = os.loadavg().map((l) => l.toFixed(2)).join(' ');
+      const rows = results.map(
+        (r) =>
+          `| ${new Date().toISOString().slice(0, 16)}Z | ${profile} | ${r.fault} | ${r.rollouts} (${r.broken} broken) | ${r.faultsInjected} | ${r.wrongEnds.length} | ${r.doubledCommands} | ${r.lostEvents} / ${r.repeatedEvents} | ${r.pendingEffects} | ${r.auditValid ? 'yes' : 'NO'} | ` +
+          `${secs(percentile(r.recoveryMs, 50))} / ${secs(r.recoveryMs.length ? Math.max(...r.recoveryMs) : 0)} | ${load} |`,
+      );
+      for (const row of rows) console.log(row);
+      if (record) appendFileSync(path.join(root, 'BENCHMARKS.md'), `${rows.join('\n')}\n`);
     } else {
       throw new Error(`unknown profile ${profile} (crash-repro, short, full)`);
     }
