@@ -34,6 +34,8 @@ const PLANTED = {
   kubeconfigToken: `PLANTED-kubeconfig-token-${stamp}-k8s`,
   urlPassword: `PLANTED-url-password-${stamp}`,
   urlQueryToken: `PLANTED-url-query-token-${stamp}`,
+  webhookSecret: `PLANTED-webhook-secret-${stamp}`,
+  webhookUrlToken: `PLANTED-webhook-url-token-${stamp}`,
 };
 
 interface Finding {
@@ -111,6 +113,9 @@ describe('fuzzing (security suite)', () => {
     }
     // A query-string secret must not reach the access log either.
     await call('GET', `/v1/apps?access_token=${PLANTED.urlQueryToken}`);
+    // A notification channel's URL (it may carry a receiver's token) and signing secret are sealed like credentials.
+    const channel = await call('POST', '/v1/notification-channels', { name: 'fuzz-channel', kind: 'webhook', url: `https://hooks.example.com/h/${PLANTED.webhookUrlToken}`, secret: PLANTED.webhookSecret });
+    expect(channel.status).toBe(201);
     expect((await call('POST', '/v1/apps', { name: 'fuzz-app' })).status).toBe(201);
     expect((await call('POST', '/v1/apps/fuzz-app/environments', { name: 'fuzz-env', cluster: 'fuzz-cluster', namespace: 'fuzz', replicas: 1 })).status).toBe(201);
     expect((await call('POST', '/v1/apps/fuzz-app/releases', { version: '1.0.0', image: 'registry.local/fuzz:1.0.0' })).status).toBe(201);
