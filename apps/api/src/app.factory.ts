@@ -8,7 +8,8 @@ import type { DestinationStream } from 'pino';
 import { type ApiConfig, loadConfig } from '@cutover/config';
 import { AppModule } from './app.module';
 import { withDistinctHeaders, withProblemResponses } from './common/errors/problem.openapi';
-import { clientErrorHandler, configureExpress, configureFastify, fastifyServerOptions, genRequestId } from './common/http/http-setup';
+import { clientErrorHandler, configureExpress, configureFastify, fastifyServerOptions, genRequestId, type HttpObserver } from './common/http/http-setup';
+import { ApiMetrics } from './modules/metrics/api-metrics.service';
 import { PinoNestLogger, createLogger } from './common/logging/logger';
 import { ApiLogController, lazyRequestLogger } from './common/logging/request-logger';
 
@@ -30,6 +31,11 @@ export interface CreateAppOptions {
   schemaFile?: string | true;
   /** More modules to mount (tests). */
   extraModules?: Array<Type | DynamicModule>;
+}
+
+function httpObserver(app: INestApplication): HttpObserver {
+  const metrics = app.get(ApiMetrics);
+  return (route, method, status, seconds) => metrics.observeHttp(route, method, status, seconds);
 }
 
 export function openApiDocument(app: INestApplication): OpenAPIObject {
@@ -65,12 +71,12 @@ export async function createApp(options: CreateAppOptions = {}): Promise<INestAp
       childLoggerFactory: lazyRequestLogger,
     });
     const nest = await NestFactory.create<NestFastifyApplication>(module, fastify, common);
-    configureFastify(nest);
+    configureFastify(nest, httpObserver(nest));
     app = nest;
   } else {
     const nest = await NestFactory.create<NestExpressApplication>(module, new ExpressAdapter(), common);
     nest.disable('x-powered-by');
-    configureExpress(nest, logger);
+    configureExpress(nest, logger, httpObserver(nest));
     const server = nest.getHttpServer() as Server;
     server.headersTimeout = config.httpTimeouts.headersMs;
     server.requestTimeout = config.httpTimeouts.requestMs;

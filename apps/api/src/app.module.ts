@@ -28,9 +28,10 @@ import { HealthModule } from './modules/health/health.module';
 import { TokensModule } from './modules/tokens/tokens.module';
 import { NotificationsModule } from './modules/notifications/notifications.module';
 import { ChatOpsModule } from './modules/chatops/chatops.module';
+import { MetricsModule } from './modules/metrics/metrics.module';
 
 /** Resource modules: add yours here (one line). */
-const resourceModules = [HealthModule, TokensModule, AuditModule, ClustersModule, AppsModule, EnvironmentsModule, ReleasesModule, DeploymentsModule, EventsModule, NotificationsModule, ChatOpsModule];
+const resourceModules = [HealthModule, MetricsModule, TokensModule, AuditModule, ClustersModule, AppsModule, EnvironmentsModule, ReleasesModule, DeploymentsModule, EventsModule, NotificationsModule, ChatOpsModule];
 
 export interface AppModuleOptions {
   config: ApiConfig;

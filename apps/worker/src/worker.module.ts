@@ -22,6 +22,7 @@ import { Reconciler } from './reconciler/reconciler.service';
 import { DeploymentTickService } from './ticks/deployment-tick.service';
 import { WakeRouter } from './watches/wake-router.service';
 import { WORKER_OPTIONS, type WorkerOptions } from './worker.options';
+import { WorkerMetrics } from './metrics/worker-metrics.service';
 
 /** The worker process: BullMQ consumer, ticks, effects, checks, cluster watches and the reconciler. */
 @Module({})
@@ -32,6 +33,7 @@ export class WorkerModule {
       imports: [CutoverConfigModule.withConfig(config), PersistenceModule.forRoot(), QueueModule],
       providers: [
         { provide: WORKER_OPTIONS, useValue: options },
+        WorkerMetrics,
         DeploymentTickRepository,
         WakeRouter,
         ClusterGateways,
@@ -51,7 +53,7 @@ export class WorkerModule {
         NotificationDeliveryProcessor,
         NotificationDispatcher,
       ],
-      exports: [DeploymentTickService, Reconciler, ClusterGateways, NotificationDispatcher, NotificationDeliveryProcessor],
+      exports: [WorkerMetrics, DeploymentTickService, Reconciler, ClusterGateways, NotificationDispatcher, NotificationDeliveryProcessor],
     };
   }
 }

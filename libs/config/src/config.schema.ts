@@ -18,6 +18,10 @@ interface CommonConfig {
   /** Where people reach Cutover (CUTOVER_PUBLIC_URL, no trailing slash): links in notifications and chat; null = no links. */
   publicUrl: string | null;
   notifications: NotificationSettings;
+  /** METRICS_PORT: an unauthenticated listener for Prometheus scrapers (`GET /metrics`); null = none. */
+  metricsPort: number | null;
+  /** METRICS_HOST: where that listener binds (default 0.0.0.0: the pod network). */
+  metricsHost: string;
 }
 
 /** Delivery of webhook / Slack notifications (docs/notifications.md). */
@@ -128,6 +132,8 @@ const common = {
   CUTOVER_NOTIFY_DISABLE_AFTER: int(1, 1_000, 5),
   CUTOVER_NOTIFY_CONCURRENCY: int(1, 1_000, 32),
   CUTOVER_NOTIFY_PER_CHANNEL: int(1, 1_000, 8),
+  METRICS_PORT: int(0, 65_535, -1),
+  METRICS_HOST: z.string().trim().min(1, 'must be a host name or address, e.g. 0.0.0.0').default('0.0.0.0'),
 };
 
 const apiSchema = z.object({
@@ -191,6 +197,8 @@ function commonConfig(v: z.output<z.ZodObject<typeof common>>): CommonConfig {
     queuePrefix: v.CUTOVER_QUEUE_PREFIX,
     databasePoolSize: v.DATABASE_POOL_SIZE,
     publicUrl: v.CUTOVER_PUBLIC_URL ? v.CUTOVER_PUBLIC_URL.replace(/\/+$/, '') : null,
+    metricsPort: v.METRICS_PORT < 0 ? null : v.METRICS_PORT,
+    metricsHost: v.METRICS_HOST,
     notifications: {
       attempts: v.CUTOVER_NOTIFY_ATTEMPTS,
       backoffMs: v.CUTOVER_NOTIFY_BACKOFF_MS,

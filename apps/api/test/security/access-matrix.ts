@@ -13,6 +13,8 @@ export type Access = 'public' | 'graphql' | Role;
 export const REST_ACCESS: Record<string, Access> = {
   'GET /healthz': 'public',
   'GET /readyz': 'public',
+  // Prometheus text format; scrapers without a token use the METRICS_PORT listener (not this router).
+  'GET /metrics': 'admin',
   // API documentation (Swagger UI, its assets, the OpenAPI document as JSON and YAML): public by design.
   'GET /docs': 'public',
   'GET /docs/': 'public',

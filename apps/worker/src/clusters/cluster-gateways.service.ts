@@ -3,6 +3,7 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/
 import { clusterCredentialsAad, DeploymentTickRepository, SecretBox } from '@cutover/persistence';
 import { KubeClient, KubeGateway, kubeConfigFromCredentials, type ClusterCredentials } from '@cutover/k8s';
 import { WakeRouter } from '../watches/wake-router.service';
+import { WorkerMetrics } from '../metrics/worker-metrics.service';
 import { WORKER_OPTIONS, type WorkerOptions } from '../worker.options';
 
 /** Must match how the api seals credentials (ClustersService): the box is bound to its cluster row. */
@@ -21,6 +22,7 @@ export class ClusterGateways implements OnApplicationShutdown {
     @Inject(WakeRouter) private readonly router: WakeRouter,
     @Inject(WORKER_OPTIONS) private readonly options: WorkerOptions,
     @Inject(CUTOVER_CONFIG) private readonly config: WorkerConfig,
+    @Inject(WorkerMetrics) private readonly metrics: WorkerMetrics,
   ) {}
 
   get(clusterId: string): Promise<KubeGateway> {
@@ -57,11 +59,15 @@ export class ClusterGateways implements OnApplicationShutdown {
     this.opened.set(clusterId, row.updatedAt.getTime());
     const credentials = this.box.openJson<ClusterCredentials>(row.credentials, clusterCredentialsAad(clusterId));
     const client = new KubeClient(kubeConfigFromCredentials(credentials), this.options.rateLimit ?? this.config.kubeRateLimit);
+    client.observer = (method, code, seconds) => this.metrics.kubeRequest(row.name, method, code, seconds);
     return new KubeGateway(clusterId, client, (namespace) => ({
       ...this.options.watch,
       onChange: (_kind, obj) => this.router.objectChanged(clusterId, namespace, obj),
       onRelist: () => this.router.namespaceRelisted(clusterId, namespace),
-      onError: (kind, error) => this.logger.warn(`watch of ${kind} in ${row.name}/${namespace} broke: ${String(error)}; restarting`),
+      onError: (kind, error) => {
+        this.metrics.watchRestarted(row.name);
+        this.logger.warn(`watch of ${kind} in ${row.name}/${namespace} broke: ${String(error)}; restarting`);
+      },
     }));
   }
 

@@ -9,6 +9,7 @@ import { CheckRunner } from '../checks/check-runner.service';
 import { EffectsRunner } from '../effects/effects-runner.service';
 import { WakeRouter, type ActiveTarget } from '../watches/wake-router.service';
 import { TickTimings } from './tick-timings';
+import { WorkerMetrics } from '../metrics/worker-metrics.service';
 
 export type TickOutcome =
   | { status: 'missing' }
@@ -59,7 +60,10 @@ export class DeploymentTickService {
     @Inject(WakeRouter) private readonly router: WakeRouter,
     @Inject(DeploymentQueue) private readonly queue: DeploymentQueue,
     @Inject(CUTOVER_CONFIG) private readonly config: WorkerConfig,
-  ) {}
+    @Inject(WorkerMetrics) private readonly metrics: WorkerMetrics,
+  ) {
+    this.timings.observer = (stage, ms) => metrics.stage(stage, ms);
+  }
 
   async tick(deploymentId: string): Promise<TickOutcome> {
     const input = await this.timings.time('load', () => this.repo.load(deploymentId));
@@ -103,6 +107,7 @@ export class DeploymentTickService {
     const result = await this.timings.time('commit', () => this.repo.commit(input.id, input.version, decision, new Date(), isTerminal(input.state.phase)));
     if (!result.committed) return { status: 'stale' };
     this.statsOf(input.id).commits += 1;
+    this.metrics.committed(input, decision);
     if (result.events.length > 0) {
       // Right after the commit, before the effects (which may take a while). A nudge, not the events: api replicas
       // read them from Postgres in commit order (docs/adr/0007).

@@ -9,8 +9,11 @@ export interface StageTiming {
 
 export class TickTimings {
   private readonly stages = new Map<string, StageTiming>();
+  /** Told of every timing too (the worker's metrics). */
+  observer: ((stage: string, ms: number) => void) | null = null;
 
   record(stage: string, ms: number): void {
+    this.observer?.(stage, ms);
     let s = this.stages.get(stage);
     if (!s) {
       s = { count: 0, totalMs: 0, maxMs: 0 };

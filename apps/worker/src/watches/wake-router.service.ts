@@ -1,9 +1,10 @@
-import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy, Optional } from '@nestjs/common';
 import { LABELS } from '@cutover/domain';
 import type { KubeObject } from '@cutover/k8s';
 import { DeploymentQueue } from '@cutover/queue';
 import { TickTimings } from '../ticks/tick-timings';
 import { WORKER_OPTIONS, type WorkerOptions } from '../worker.options';
+import { WorkerMetrics } from '../metrics/worker-metrics.service';
 
 export interface ActiveTarget {
   id: string;
@@ -44,7 +45,11 @@ export class WakeRouter implements OnModuleDestroy {
   constructor(
     @Inject(DeploymentQueue) private readonly queue: DeploymentQueue,
     @Inject(WORKER_OPTIONS) private readonly options: WorkerOptions,
-  ) {}
+    // Optional: a router built by hand (tests) counts nothing.
+    @Optional() @Inject(WorkerMetrics) private readonly metrics: WorkerMetrics | null = null,
+  ) {
+    if (metrics) this.timings.observer = (stage, ms) => metrics.stage(stage, ms);
+  }
 
   register(t: ActiveTarget): void {
     const k = nsKey(t.clusterId, t.namespace);
@@ -71,7 +76,10 @@ export class WakeRouter implements OnModuleDestroy {
     const env = labels[LABELS.environment];
     if (!app || !env) return;
     const id = this.active.get(nsKey(clusterId, namespace))?.get(appKey(app, env));
-    if (id) this.wakeSoon(id);
+    if (id) {
+      this.metrics?.woken(id);
+      this.wakeSoon(id);
+    }
   }
 
   /** A watch of this namespace listed afresh: whatever happened while it was not watching produced no event. */

@@ -83,6 +83,8 @@ export class KubeClient {
   readonly bucket: TokenBucket;
   /** Every request this client sent (watches included). */
   total = 0;
+  /** Told of every request's answer (the worker's metrics): method, HTTP status (0 = no answer), seconds. */
+  observer: ((method: string, code: number, seconds: number) => void) | null = null;
   readonly server: URL;
   private connection: Promise<{ agent: http.Agent; headers: Record<string, string> }> | null = null;
 
@@ -127,8 +129,11 @@ export class KubeClient {
     return new Promise<T>((resolve, reject) => {
       // A deadline for the whole exchange (the socket's idle timeout alone lets a trickling server hold it forever).
       const deadline = setTimeout(() => req.destroy(new NoAnswerError(timeoutMs, `${method} ${url.pathname}`)), timeoutMs);
+      const t0 = performance.now();
+      let code = 0;
       const settle = <A>(fn: (a: A) => void) => (a: A) => {
         clearTimeout(deadline);
+        this.observer?.(method, code, (performance.now() - t0) / 1000);
         fn(a);
       };
       resolve = settle(resolve);
@@ -147,6 +152,7 @@ export class KubeClient {
           res.on('end', () => {
             const text = Buffer.concat(chunks).toString('utf8');
             const status = res.statusCode ?? 0;
+            code = status;
             let parsed: unknown;
             try {
               parsed = text ? JSON.parse(text) : undefined;

@@ -40,6 +40,8 @@ export interface TickInput {
   unfinished: PendingEffect[];
   /** Results of runCheck effects that finished (by checkId). */
   checkResults: Record<string, CheckObservation>;
+  /** When the deployment was created (its duration, for metrics). */
+  createdAt: Date;
 }
 
 export interface ActiveDeployment {
@@ -172,6 +174,7 @@ export class DeploymentTickRepository {
       commands: row.commands.map(toCommand),
       unfinished,
       checkResults,
+      createdAt: row.createdAt,
     };
   }
 

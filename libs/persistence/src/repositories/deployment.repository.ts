@@ -204,6 +204,13 @@ export class DeploymentRepository {
     return row ? toRecord(row) : null;
   }
 
+  /** How many deployments are in each phase, per strategy type (the metrics gauge). */
+  async countByPhaseAndStrategy(): Promise<Array<{ phase: string; strategy: string; count: number }>> {
+    const rows = await this.prisma.$queryRaw<Array<{ phase: string; strategy: string | null; count: bigint }>>`
+      SELECT "phase", "strategy"->>'type' AS "strategy", count(*) AS "count" FROM "Deployment" GROUP BY 1, 2`;
+    return rows.map((r) => ({ phase: r.phase, strategy: r.strategy ?? 'unknown', count: Number(r.count) }));
+  }
+
   /** Several at once (one query); unknown ids are absent from the map. */
   async findManyByIds(ids: readonly string[], tx?: Tx): Promise<Map<string, DeploymentRecord>> {
     const valid = [...new Set(ids)].filter((id) => UUID.test(id));

@@ -125,9 +125,18 @@ export function registeredRoutes(app: NestFastifyApplication): RegisteredRoute[]
   return [...(registered.get(app.getHttpAdapter().getInstance()) ?? [])];
 }
 
-/** Fastify: request ids, the id echoed back, the request scope for logs, JSON-only bodies. */
-export function configureFastify(app: NestFastifyApplication): void {
+/** Told of every answer: the route's template (never the raw path, so metrics stay bounded), method, status, time. */
+export type HttpObserver = (route: string, method: string, status: number, seconds: number) => void;
+
+/** Fastify: request ids, the id echoed back, the request scope for logs, JSON-only bodies, answers observed. */
+export function configureFastify(app: NestFastifyApplication, observe?: HttpObserver): void {
   const fastify = app.getHttpAdapter().getInstance();
+  if (observe) {
+    fastify.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
+      observe(request.routeOptions.url ?? 'unmatched', request.method, reply.statusCode, reply.elapsedTime / 1000);
+      done();
+    });
+  }
   const routes: RegisteredRoute[] = [];
   registered.set(fastify, routes);
   fastify.addHook('onRoute', (route) => {
@@ -157,7 +166,17 @@ export function configureFastify(app: NestFastifyApplication): void {
 }
 
 /** Express: the same, with pino-http for request logs (Fastify logs requests itself). */
-export function configureExpress(app: NestExpressApplication, logger: Logger): void {
+export function configureExpress(app: NestExpressApplication, logger: Logger, observe?: HttpObserver): void {
+  if (observe) {
+    app.use((req: IncomingMessage & { route?: { path?: string }; baseUrl?: string }, res: ServerResponse, next: () => void) => {
+      const started = process.hrtime.bigint();
+      res.on('finish', () => {
+        const route = req.route?.path !== undefined ? `${req.baseUrl ?? ''}${req.route.path}` : 'unmatched';
+        observe(route, req.method ?? 'GET', res.statusCode, Number(process.hrtime.bigint() - started) / 1e9);
+      });
+      next();
+    });
+  }
   app.use(
     pinoHttp({
       logger,

@@ -9,6 +9,7 @@ import { DeploymentStartService } from './deployment-start.service';
 import { hasMachineState } from './deployment-status.util';
 import { DeploymentWaker } from './deployment-waker.service';
 import type { DeploymentCommandResultModel } from './models/deployment.model';
+import { ApiMetrics } from '../metrics/api-metrics.service';
 
 export type { CommandRequest } from './deployment-command.types';
 
@@ -33,9 +34,21 @@ export class DeploymentCommandsService {
     private readonly audit: AuditRepository,
     private readonly start: DeploymentStartService,
     private readonly waker: DeploymentWaker,
+    private readonly metrics: ApiMetrics,
   ) {}
 
   async command(ctx: RequestContext, id: string, req: CommandRequest): Promise<DeploymentCommandResultModel> {
+    try {
+      const result = await this.commandOnce(ctx, id, req);
+      this.metrics.command(req.intent.type, 'accepted');
+      return result;
+    } catch (error) {
+      if (error instanceof DomainError) this.metrics.command(req.intent.type, 'refused');
+      throw error;
+    }
+  }
+
+  private async commandOnce(ctx: RequestContext, id: string, req: CommandRequest): Promise<DeploymentCommandResultModel> {
     const action = `deployment.${req.intent.type}`;
     const found = await this.deployments.findById(id);
     if (!found) throw DomainError.notFound('deployment', id);

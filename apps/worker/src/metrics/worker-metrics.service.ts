@@ -1,0 +1,170 @@
+import http from 'node:http';
+import { CUTOVER_CONFIG, type WorkerConfig } from '@cutover/config';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { isTerminal, type Command, type Decision, type DeploymentState } from '@cutover/domain';
+
+const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+const ROLLOUT_SECONDS = [1, 5, 15, 30, 60, 120, 300, 600, 1_800, 3_600, 7_200];
+
+/** What a step is, for the step histogram: the rollout's kind and stage (bounded), never an id or a number. */
+function stepKind(state: DeploymentState): string {
+  const r = state.rollout;
+  if (!r) return state.hooks.next > 0 || state.hooks.started ? 'hooks' : 'start';
+  return `${r.kind}:${r.stage}`;
+}
+
+/**
+ * The worker's Prometheus metrics, served on METRICS_PORT (`GET /metrics`, no authentication: bind it to the pod
+ * network). Outcomes, durations and rollbacks are counted from what a tick commits; Kubernetes requests from the
+ * clients; time per tick stage from the tick timings; reaction = a watch event that woke a deployment → the commit
+ * it led to.
+ */
+@Injectable()
+export class WorkerMetrics implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(WorkerMetrics.name);
+  readonly registry = new Registry();
+  private server: http.Server | null = null;
+  private readonly durations = new Histogram({
+    name: 'cutover_deployment_duration_seconds',
+    help: 'From a deployment\'s creation to its end, by strategy and outcome.',
+    labelNames: ['strategy', 'outcome'] as const,
+    buckets: ROLLOUT_SECONDS,
+    registers: [this.registry],
+  });
+  private readonly steps = new Histogram({
+    name: 'cutover_step_duration_seconds',
+    help: 'Time spent in one step (rollout kind and stage) before the next, by strategy.',
+    labelNames: ['strategy', 'step_kind'] as const,
+    buckets: ROLLOUT_SECONDS,
+    registers: [this.registry],
+  });
+  private readonly reaction = new Histogram({
+    name: 'cutover_reaction_seconds',
+    help: 'A watch event that woke a deployment → the commit it led to (Cutover\'s own overhead per step).',
+    buckets: SECONDS,
+    registers: [this.registry],
+  });
+  private readonly rollbacks = new Counter({
+    name: 'cutover_rollbacks_total',
+    help: 'Rollbacks started, by cause (a failure code, or `command` for a person\'s rollback or abort).',
+    labelNames: ['cause'] as const,
+    registers: [this.registry],
+  });
+  private readonly commands = new Counter({
+    name: 'cutover_commands_total',
+    help: 'Commands the worker consumed, by verb and outcome (applied or rejected).',
+    labelNames: ['verb', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  private readonly kubeRequests = new Counter({
+    name: 'cutover_kube_requests_total',
+    help: 'Kubernetes API requests by cluster, verb and HTTP status (0 = no answer).',
+    labelNames: ['cluster', 'verb', 'code'] as const,
+    registers: [this.registry],
+  });
+  private readonly kubeSeconds = new Histogram({
+    name: 'cutover_kube_request_seconds',
+    help: 'Kubernetes API request time by cluster and verb.',
+    labelNames: ['cluster', 'verb'] as const,
+    buckets: SECONDS,
+    registers: [this.registry],
+  });
+  private readonly watchRestarts = new Counter({
+    name: 'cutover_watch_restarts_total',
+    help: 'Watches that broke and were restarted, by cluster.',
+    labelNames: ['cluster'] as const,
+    registers: [this.registry],
+  });
+  private readonly tickSeconds = new Histogram({
+    name: 'cutover_tick_seconds',
+    help: 'Time per tick stage (load, observe, commit, effects, publish, tick, queueWait, wake).',
+    labelNames: ['stage'] as const,
+    buckets: SECONDS,
+    registers: [this.registry],
+  });
+  /** When a watch event last woke each deployment (cleared by the commit it led to). */
+  private readonly wokenAt = new Map<string, number>();
+
+  constructor(@Inject(CUTOVER_CONFIG) private readonly config: WorkerConfig) {
+    collectDefaultMetrics({ register: this.registry, prefix: 'cutover_worker_' });
+  }
+
+  stage(stage: string, ms: number): void {
+    this.tickSeconds.observe({ stage }, ms / 1000);
+  }
+
+  kubeRequest(cluster: string, verb: string, code: number, seconds: number): void {
+    this.kubeRequests.inc({ cluster, verb: verb.toLowerCase(), code: String(code) });
+    this.kubeSeconds.observe({ cluster, verb: verb.toLowerCase() }, seconds);
+  }
+
+  watchRestarted(cluster: string): void {
+    this.watchRestarts.inc({ cluster });
+  }
+
+  /** A watch event woke this deployment (the first since its last commit counts). */
+  woken(deploymentId: string): void {
+    if (!this.wokenAt.has(deploymentId)) this.wokenAt.set(deploymentId, performance.now());
+    // Bounded: deployments that never commit again (ended elsewhere) must not pile up.
+    if (this.wokenAt.size > 50_000) this.wokenAt.delete(this.wokenAt.keys().next().value as string);
+  }
+
+  /** A tick committed `decision` over `before`. */
+  committed(tick: { id: string; createdAt: Date; state: DeploymentState; commands: readonly Command[] }, decision: Decision): void {
+    const { id: deploymentId, createdAt, state: before } = tick;
+    const after = decision.state;
+    const strategy = after.ctx.strategy.type;
+    const woken = this.wokenAt.get(deploymentId);
+    if (woken !== undefined) {
+      this.reaction.observe((performance.now() - woken) / 1000);
+      this.wokenAt.delete(deploymentId);
+    }
+    for (const outcome of decision.commands) {
+      const verb = tick.commands.find((c) => c.id === outcome.id)?.type ?? 'unknown';
+      this.commands.inc({ verb, outcome: outcome.status });
+    }
+    const kindBefore = stepKind(before);
+    if (kindBefore !== stepKind(after) && before.phase !== 'Pending') {
+      const since = before.rollout?.since ?? before.phaseSince;
+      this.steps.observe({ strategy, step_kind: kindBefore }, Math.max(0, Date.now() - since) / 1000);
+    }
+    if (after.phase === 'RollingBack' && before.phase !== 'RollingBack') {
+      this.rollbacks.inc({ cause: after.failure?.code ?? 'command' });
+    }
+    if (isTerminal(after.phase) && !isTerminal(before.phase)) {
+      this.durations.observe({ strategy, outcome: after.phase }, Math.max(0, Date.now() - createdAt.getTime()) / 1000);
+      this.wokenAt.delete(deploymentId);
+    }
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const { metricsPort, metricsHost } = this.config;
+    if (metricsPort === null) return;
+    this.server = http.createServer((req, res) => {
+      if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== '/metrics') {
+        res.writeHead(404, { 'content-type': 'text/plain' }).end('only GET /metrics here\n');
+        return;
+      }
+      this.registry.metrics().then(
+        (text) => res.writeHead(200, { 'content-type': this.registry.contentType }).end(text),
+        (error: unknown) => {
+          this.logger.warn(`collecting metrics failed: ${String(error)}`);
+          res.writeHead(500, { 'content-type': 'text/plain' }).end('collecting metrics failed\n');
+        },
+      );
+    });
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once('error', reject);
+      this.server!.listen(metricsPort, metricsHost, () => resolve());
+    });
+    const address = this.server.address();
+    this.logger.log(`metrics on http://${metricsHost}:${typeof address === 'object' && address ? address.port : metricsPort}/metrics`);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    const server = this.server;
+    this.server = null;
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
