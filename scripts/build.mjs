@@ -1,4 +1,5 @@
-// `npm run build`: compiles apps/* and libs/* (no specs) into dist/ with SWC, keeping the tree so that
+// `npm run build`: compiles apps/* and libs/* (no specs, no test helpers: `test/` and `__tests__/` folders,
+// `*.testing.ts`) into dist/ with SWC, keeping the tree so that
 // `node dist/apps/api/src/main.js` runs; the @cutover/* aliases become relative requires.
 // (Nest's SWC builder compiles only an app's own sourceRoot, not the libs it imports.)
 import { readdirSync, mkdirSync, writeFileSync, rmSync, statSync } from 'node:fs';
@@ -8,11 +9,11 @@ import swc from '@swc/core';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const out = path.join(root, 'dist');
-const skip = /(\.spec\.ts|\.e2e-spec\.ts|\.d\.ts)$/;
+const skip = /(\.spec\.ts|\.e2e-spec\.ts|\.testing\.ts|\.d\.ts)$/;
 
 function* walk(dir) {
   for (const entry of readdirSync(dir)) {
-    if (entry === '__tests__' || entry === 'node_modules') continue;
+    if (entry === '__tests__' || entry === 'test' || entry === 'node_modules') continue;
     const full = path.join(dir, entry);
     if (statSync(full).isDirectory()) yield* walk(full);
     else if (full.endsWith('.ts') && !skip.test(full)) yield full;

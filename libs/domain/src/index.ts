@@ -2,35 +2,35 @@
 export * from './model/errors/domain.errors';
 export * from './model/context/request-context.types';
 export * from './model/release/release.types';
-export { validateReleaseInput, toReleaseInput, isReleaseVersion } from './model/release/release.validator';
-export { canonicalJson, canonicalize } from './model/release/canonical-json.util';
+export { validateReleaseInput, toReleaseInput, isReleaseVersion } from './model/release/release.rules';
+export { canonicalJson, canonicalize } from './model/release/canonical-json.mapper';
 export {
   isDns1123Label,
   isDns1123Subdomain,
   isQualifiedName,
   isLabelValue,
   isIanaSvcName,
-} from './model/release/k8s-syntax.util';
-export { validateLabels, isReservedLabelKey, MAX_LABELS } from './model/release/labels.validator';
-export { parseQuantity, compareQuantities, type Quantity } from './model/release/quantity.util';
+} from './model/release/k8s-syntax.rules';
+export { validateLabels, isReservedLabelKey, MAX_LABELS } from './model/release/labels.rules';
+export { parseQuantity, compareQuantities, type Quantity } from './model/release/quantity.rules';
 export * from './model/strategy-document/strategy-document.types';
-export * from './model/strategy-document/strategy-document';
-export { parseDuration, resolveIntOrPercent } from './model/strategy-document/strategy-fields';
+export * from './model/strategy-document/strategy-document.rules';
+export { parseDuration, resolveIntOrPercent } from './model/strategy-document/strategy-fields.rules';
 export * from './model/deployment/deployment.types';
 export * from './model/deployment/command.types';
 export * from './model/deployment/observation.types';
 export * from './model/deployment/effect.types';
-export * from './model/deployment/topology';
+export * from './model/deployment/topology.rules';
 export * from './model/deployment/status.types';
 export * from './model/deployment/plan.types';
-export { canApply, supersede, type SupersedeRequest } from './engine/command-rules';
-export { decideClusterTrouble, CLUSTER_RETRY_MS, type ClusterTroubleFacts } from './engine/cluster-trouble';
-export { decide, initialDeploymentState, captureBaseline, detectFailure } from './engine/decide';
-export { plan } from './engine/plan';
-export { statusView, currentStepId } from './engine/status';
-export { deploymentProgress, currentStepOf, type DeploymentProgress, type SideProgress, type ServiceSelectorView } from './engine/progress';
+export { canApply, supersede, type SupersedeRequest } from './engine/command.rules';
+export { decideClusterTrouble, CLUSTER_RETRY_MS, type ClusterTroubleFacts } from './engine/cluster-trouble.rules';
+export { decide, initialDeploymentState, captureBaseline, detectFailure } from './engine/decide.machine';
+export { plan } from './engine/deployment.plan';
+export { statusView, currentStepId } from './engine/deployment-status.view';
+export { deploymentProgress, currentStepOf, type DeploymentProgress, type SideProgress, type ServiceSelectorView } from './engine/deployment-progress.view';
 export { canaryReplicas } from './strategies/canary/canary.plan';
-export { describePodProgress } from './strategies/shared/pod-failures';
-export { releaseLabelValue, hookJobName, dnsLabelName } from './model/release/release-names.util';
+export { describePodProgress } from './strategies/shared/pod-failures.rules';
+export { releaseLabelValue, hookJobName, dnsLabelName } from './model/release/release-names.rules';
 export * from './engine/notifications/notification.types';
-export * from './engine/notifications/slack-blocks.util';
+export * from './engine/notifications/slack-blocks.mapper';

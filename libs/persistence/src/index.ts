@@ -15,7 +15,7 @@ export type {
 } from './generated/prisma/client';
 
 export * from './prisma/prisma.service';
-export * from './transaction/transaction.service';
+export * from './transaction/transaction-runner.service';
 export * from './persistence.module';
 export * from './audit/audit.types';
 export * from './audit/audit.digest';

@@ -7,7 +7,7 @@ import { AuditRepository } from './audit/audit.repository';
 import { SecretBox } from './crypto/secret-box';
 import { PersistenceModule } from './persistence.module';
 import { PERSISTENCE_OPTIONS, PrismaService } from './prisma/prisma.service';
-import { TransactionRunner } from './transaction/transaction.service';
+import { TransactionRunner } from './transaction/transaction-runner.service';
 
 describe('PersistenceModule', () => {
   it('wires PrismaService, TransactionRunner, AuditRepository and SecretBox from the validated config', async () => {

@@ -3,7 +3,7 @@ import { DynamicModule, Global, Module, Provider } from '@nestjs/common';
 import { AuditRepository } from './audit/audit.repository';
 import { SecretBox, secretBoxFromEnv } from './crypto/secret-box';
 import { PERSISTENCE_OPTIONS, PersistenceOptions, PrismaService } from './prisma/prisma.service';
-import { TransactionRunner } from './transaction/transaction.service';
+import { TransactionRunner } from './transaction/transaction-runner.service';
 
 const services = [PrismaService, TransactionRunner, AuditRepository];
 

@@ -6,7 +6,7 @@ import request from 'supertest';
 import { createTestPrisma } from '@cutover/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FailedAuthentications } from '../../src/common/auth/failed-auth.service';
-import { GRAPHQL_LIMITS } from '../../src/common/graphql/graphql-limits';
+import { GRAPHQL_LIMITS } from '../../src/common/graphql/graphql-limits.policy';
 import { type TestApi, startTestApi } from '../test-api';
 import { postGraphql } from './security.fixtures';
 

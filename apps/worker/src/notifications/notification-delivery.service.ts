@@ -16,7 +16,7 @@ import {
 } from '@cutover/persistence';
 import { NotificationQueue } from '@cutover/queue';
 import { postJson } from './webhook.client';
-import { signatureHeader } from './webhook-signature.util';
+import { signatureHeader } from './webhook-signature.rules';
 
 export type AttemptOutcome =
   | { status: 'delivered'; latencyMs: number }

@@ -3,10 +3,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Command } from '../model/deployment/command.types';
 import { isTerminal, type DeploymentContext, type DeploymentState } from '../model/deployment/deployment.types';
-import { names } from '../model/deployment/topology';
+import { names } from '../model/deployment/topology.rules';
 import { canaryReplicas } from './canary/canary.plan';
-import { FakeCluster, type Breakage } from '../../test/fake-cluster';
-import { command, context, drive, seedPrevious } from '../../test/drive';
+import { FakeCluster, type Breakage } from '../../test/fake-cluster.testing';
+import { command, context, drive, seedPrevious } from '../../test/drive.testing';
 
 const check = (name: string) => ({ name, url: 'http://shop/healthz', timeout: 1, interval: 1, count: 1, failureLimit: 0 });
 

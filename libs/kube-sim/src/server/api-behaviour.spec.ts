@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeSim } from '../kube-sim';
 import { startKubeSim } from '../kube-sim';
-import { raw, rawTextStream, rawWatch } from './sim-http.testing';
+import { raw, rawTextStream, rawWatch } from '../../test/sim-http.testing';
 
 const ns = 'behaviour';
 const deploy = (name: string, containers: unknown[]) => ({

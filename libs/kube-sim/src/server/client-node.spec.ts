@@ -9,7 +9,7 @@ import type { KubeSim } from '../kube-sim';
 import { startKubeSim } from '../kube-sim';
 import { renderKubeconfig } from '../kubeconfig';
 import { RESOURCE_KEYS } from '../store/resources';
-import { raw } from './sim-http.testing';
+import { raw } from '../../test/sim-http.testing';
 
 const ns = 'client-node';
 

@@ -7,7 +7,7 @@ import type { KubeSim } from '../kube-sim';
 import { startKubeSim } from '../kube-sim';
 import { RESOURCE_KEYS } from '../store/resources';
 import { TRACE_DIR } from '../traces/trace-format';
-import { raw, rawWatch } from './sim-http.testing';
+import { raw, rawWatch } from '../../test/sim-http.testing';
 
 interface Case {
   name: string;

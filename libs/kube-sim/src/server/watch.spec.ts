@@ -2,8 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeSim } from '../kube-sim';
 import { startKubeSim } from '../kube-sim';
-import { raw, rawWatch } from './sim-http.testing';
-import type { WatchEvent } from './sim-http.testing';
+import { raw, rawWatch } from '../../test/sim-http.testing';
+import type { WatchEvent } from '../../test/sim-http.testing';
 
 const NS = 'watch-test';
 const cmPath = `/api/v1/namespaces/${NS}/configmaps`;

@@ -11,7 +11,7 @@ import { createScratchDatabase } from '@cutover/testing';
 import { DEFAULT_MIGRATIONS_DIR, migrate } from '../../../../scripts/migrate-lib.mjs';
 import type { PrismaClient } from '../generated/prisma/client';
 import { createPrismaClient } from '../prisma/prisma.service';
-import { runTransaction } from '../transaction/transaction.service';
+import { runTransaction } from '../transaction/transaction-runner.service';
 import { GENESIS_HASH } from './audit.digest';
 import { AuditRepository } from './audit.repository';
 

@@ -3,7 +3,7 @@ import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PrismaClient } from '../generated/prisma/client';
 import { createPrismaClient } from '../prisma/prisma.service';
-import { runTransaction } from '../transaction/transaction.service';
+import { runTransaction } from '../transaction/transaction-runner.service';
 import { auditEntryHash, GENESIS_HASH } from './audit.digest';
 import { AuditRepository } from './audit.repository';
 import { AuditInput } from './audit.types';

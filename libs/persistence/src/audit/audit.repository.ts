@@ -2,7 +2,7 @@ import { DomainError } from '@cutover/domain';
 import { Inject, Injectable } from '@nestjs/common';
 import { AuditEntry, Prisma, PrismaClient } from '../generated/prisma/client';
 import { PrismaService } from '../prisma/prisma.service';
-import { runTransaction, Tx } from '../transaction/transaction.service';
+import { runTransaction, Tx } from '../transaction/transaction-runner.service';
 import { auditEntryHash, GENESIS_HASH } from './audit.digest';
 import { AuditInput, AuditListFilter, AuditPage, AuditVerification, ResourceNames } from './audit.types';
 

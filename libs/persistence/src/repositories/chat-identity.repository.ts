@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Role, TokenScopes } from '@cutover/domain';
 import type { ChatIdentity } from '../generated/prisma/client';
 import { PrismaService } from '../prisma/prisma.service';
-import type { Tx } from '../transaction/transaction.service';
+import type { Tx } from '../transaction/transaction-runner.service';
 
 export interface ChatIdentityRecord {
   id: string;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Cluster } from '../generated/prisma/client';
 import { PrismaService } from '../prisma/prisma.service';
-import type { Tx } from '../transaction/transaction.service';
+import type { Tx } from '../transaction/transaction-runner.service';
 
 /** A cluster without its credentials: what everything but the credential check sees. */
 /**

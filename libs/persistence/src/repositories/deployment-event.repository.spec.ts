@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initialDeploymentState, parseStrategyDocument, type DeploymentContext } from '@cutover/domain';
 import { createTestPrisma, testDatabaseUrl } from '@cutover/testing';
 import type { PrismaClient } from '../generated/prisma/client';
-import { runTransaction } from '../transaction/transaction.service';
+import { runTransaction } from '../transaction/transaction-runner.service';
 import { DeploymentEventRepository, insertDeploymentEvents, parsePosition } from './deployment-event.repository';
 
 const INSERT = `INSERT INTO "DeploymentEvent" ("deploymentId", "type", "message", "actor") VALUES ($1::uuid, $2, $3, 'test') RETURNING "seq"::text, "position"::text`;

@@ -8,7 +8,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Prisma, PrismaClient } from '../generated/prisma/client';
 import { PrismaService } from '../prisma/prisma.service';
-import type { Tx } from '../transaction/transaction.service';
+import type { Tx } from '../transaction/transaction-runner.service';
 
 /** Which events a reader wants; absent or empty lists match everything. */
 export interface EventFilter {

@@ -8,7 +8,7 @@ import { isTerminal } from '@cutover/domain';
 import type { Prisma, PrismaClient } from '../generated/prisma/client';
 import { AuditRepository } from '../audit/audit.repository';
 import { PrismaService } from '../prisma/prisma.service';
-import { runTransaction } from '../transaction/transaction.service';
+import { runTransaction } from '../transaction/transaction-runner.service';
 import { insertDeploymentEvents } from './deployment-event.repository';
 
 export interface TickTarget {

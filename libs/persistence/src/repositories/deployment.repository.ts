@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { isTerminal, type Decision, type DeploymentState, type Phase } from '@cutover/domain';
 import type { Prisma } from '../generated/prisma/client';
 import { PrismaService } from '../prisma/prisma.service';
-import type { Tx } from '../transaction/transaction.service';
+import type { Tx } from '../transaction/transaction-runner.service';
 import { insertDeploymentEvents } from './deployment-event.repository';
 
 export interface DeploymentRecord {

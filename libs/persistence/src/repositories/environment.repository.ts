@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Prisma } from '../generated/prisma/client';
 import { PrismaService } from '../prisma/prisma.service';
-import type { Tx } from '../transaction/transaction.service';
+import type { Tx } from '../transaction/transaction-runner.service';
 import { isUniqueViolation } from './application.repository';
 
 export interface EnvironmentService {

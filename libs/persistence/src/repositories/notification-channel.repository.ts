@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { type ChannelFilters, isNotificationType } from '@cutover/domain';
 import type { NotificationChannel } from '../generated/prisma/client';
 import { PrismaService } from '../prisma/prisma.service';
-import type { Tx } from '../transaction/transaction.service';
+import type { Tx } from '../transaction/transaction-runner.service';
 
 /** Binds a channel's sealed URL and secret to its row (SecretBox aad): the api seals, the worker opens. */
 export function channelUrlAad(channelId: string): string {

@@ -3,7 +3,7 @@ import { canonicalJson, type ReleaseSpec } from '@cutover/domain';
 import type { Prisma, Release } from '../generated/prisma/client';
 import { sha256Hex } from '../audit/audit.digest';
 import { PrismaService } from '../prisma/prisma.service';
-import type { Tx } from '../transaction/transaction.service';
+import type { Tx } from '../transaction/transaction-runner.service';
 import { isUniqueViolation } from './application.repository';
 
 export interface ReleaseRecord {

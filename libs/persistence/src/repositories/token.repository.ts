@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Role, TokenScopes } from '@cutover/domain';
 import type { ApiToken } from '../generated/prisma/client';
 import { PrismaService } from '../prisma/prisma.service';
-import type { Tx } from '../transaction/transaction.service';
+import type { Tx } from '../transaction/transaction-runner.service';
 
 /** An API token as the rest of the code sees it: never the secret, never its hash. */
 export interface ApiTokenRecord {

@@ -7,7 +7,7 @@ import { apiRequestOf, interfaceOf } from '../context/ctx.decorator';
 import { type ApiRequest, routeOf } from '../http/http-request.types';
 import { ACTION_KEY, PUBLIC_KEY, ROLE_KEY, TICKET_KEY } from './auth.decorators';
 import { FailedAuthentications } from './failed-auth.service';
-import { roleAllows } from './roles';
+import { roleAllows } from './roles.rules';
 import { StreamTicketService } from './stream-ticket.service';
 import { TokenAuthService } from './token-auth.service';
 

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs
 import { type ApiConfig, CUTOVER_CONFIG } from '@cutover/config';
 import { systemContext } from '@cutover/domain';
 import { AuditRepository, TokenRepository, hashToken } from '@cutover/persistence';
-import { auditEntry } from '../audit/audit-entry';
+import { auditEntry } from '../audit/audit-entry.mapper';
 
 export const BOOTSTRAP_TOKEN_NAME = 'bootstrap';
 

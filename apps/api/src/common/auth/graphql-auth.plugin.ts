@@ -1,7 +1,7 @@
 import { type ApolloServerPlugin, HeaderMap } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import { DomainError } from '@cutover/domain';
-import { rootCause } from '../errors/graphql-errors';
+import { rootCause } from '../errors/graphql-errors.filter';
 import type { ApiRequest } from '../http/http-request.types';
 import type { DeniedAttemptAuditor } from './auth.guard';
 import type { FailedAuthentications } from './failed-auth.service';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { type GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { DomainError } from '@cutover/domain';
-import { formatGraphqlError } from '../errors/graphql-errors';
+import { formatGraphqlError } from '../errors/graphql-errors.filter';
 import type { ApiRequest } from '../http/http-request.types';
 import type { DeniedAttemptAuditor } from './auth.guard';
 import type { FailedAuthentications } from './failed-auth.service';

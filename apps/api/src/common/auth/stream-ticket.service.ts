@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { type Actor, DomainError, type RequestContext } from '@cutover/domain';
 import { AuditRepository, TokenRepository } from '@cutover/persistence';
 import { DeploymentQueue } from '@cutover/queue';
-import { auditEntry } from '../audit/audit-entry';
+import { auditEntry } from '../audit/audit-entry.mapper';
 import { actorOf } from './token-auth.service';
 
 /** How long a ticket may wait before its first (and only) use. */

@@ -2,7 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { ArgsType, Field, Int } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { DEFAULT_LIMIT, MAX_LIMIT } from './pagination';
+import { DEFAULT_LIMIT, MAX_LIMIT } from './pagination.rules';
 
 /**
  * `?limit=&cursor=` for REST lists and `(limit:, cursor:)` for GraphQL lists. Extend it to add filters

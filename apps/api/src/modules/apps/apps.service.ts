@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, type RequestContext, validateLabels } from '@cutover/domain';
 import { type ApplicationRecord, ApplicationRepository, AuditRepository, TransactionRunner } from '@cutover/persistence';
-import { auditEntry } from '../../common/audit/audit-entry';
+import { auditEntry } from '../../common/audit/audit-entry.mapper';
 import { ReadCache, releaseListScope } from '../../common/cache/read-cache.service';
 import { limitOf } from '../../common/pagination/page-query.dto';
-import { type Page, decodeCursor, mapPage, toPage } from '../../common/pagination/pagination';
+import { type Page, decodeCursor, mapPage, toPage } from '../../common/pagination/pagination.rules';
 import type { CreateAppDto } from './dto/create-app.dto';
 import type { ListAppsQuery } from './dto/list-apps.query.dto';
 import type { AppModel } from './models/app.model';

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, type RequestContext } from '@cutover/domain';
 import { AuditRepository, type ChatIdentityRecord, ChatIdentityRepository, TransactionRunner } from '@cutover/persistence';
-import { auditEntry } from '../../common/audit/audit-entry';
+import { auditEntry } from '../../common/audit/audit-entry.mapper';
 import { type PageQuery, limitOf } from '../../common/pagination/page-query.dto';
-import { decodeCursor, mapPage, toPage, type Page } from '../../common/pagination/pagination';
+import { decodeCursor, mapPage, toPage, type Page } from '../../common/pagination/pagination.rules';
 import type { LinkChatIdentityDto } from './dto/chat-identity.dto';
 import type { ChatIdentityModel } from './models/chat-identity.model';
 

@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PrismaClient } from '@cutover/persistence';
 import { createTestPrisma } from '@cutover/testing';
 import { startTestApi, type TestApi } from '../../../test/test-api';
-import { as, DeploymentStates, seedApp } from '../deployments/deployments.fixtures';
-import { slackSignatureHeaders } from './slack-signature.util';
+import { as, DeploymentStates, seedApp } from '../../../test/deployments.testing';
+import { slackSignatureHeaders } from './slack-signature.rules';
 
 const SIGNING_SECRET = `slack-signing-${randomUUID()}`;
 

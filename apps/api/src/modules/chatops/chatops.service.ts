@@ -1,14 +1,14 @@
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { type Actor, DomainError, type RequestContext, isTerminal, type Phase } from '@cutover/domain';
 import { AuditRepository, type ChatIdentityRecord, ChatIdentityRepository } from '@cutover/persistence';
-import { roleAllows } from '../../common/auth/roles';
+import { roleAllows } from '../../common/auth/roles.rules';
 import { DeploymentCommandsService } from '../deployments/deployment-commands.service';
 import { DeploymentQueriesService } from '../deployments/deployment-queries.service';
 import { DeploymentStartService } from '../deployments/deployment-start.service';
 import type { DeploymentModel } from '../deployments/models/deployment.model';
 import { EnvironmentsService } from '../environments/environments.service';
 import { ChatConfirmations } from './chat-confirmations.service';
-import { type ChatCommand, parseChatCommand, USAGE } from './slack-command.util';
+import { type ChatCommand, parseChatCommand, USAGE } from './slack-command.rules';
 
 /** What goes back to Slack, in the HTTP answer or to response_url. */
 export interface SlackReply {

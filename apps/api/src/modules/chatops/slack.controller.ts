@@ -6,7 +6,7 @@ import { Public } from '../../common/auth/auth.decorators';
 import type { ApiRequest } from '../../common/http/http-request.types';
 import { ChatConfirmations } from './chat-confirmations.service';
 import { type ChatRequest, ChatOpsService, type SlackReply } from './chatops.service';
-import { verifySlackSignature } from './slack-signature.util';
+import { verifySlackSignature } from './slack-signature.rules';
 import { ChatOpsConfig } from './chatops.config';
 
 type SlackRequest = ApiRequest & { body?: unknown };

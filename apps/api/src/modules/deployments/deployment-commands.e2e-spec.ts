@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PrismaClient } from '@cutover/persistence';
 import { createTestPrisma } from '@cutover/testing';
 import { startTestApi, type TestApi } from '../../../test/test-api';
-import { as, DeploymentStates, seedApp, type Scenario } from './deployments.fixtures';
+import { as, DeploymentStates, seedApp, type Scenario } from '../../../test/deployments.testing';
 
 type Cmd = 'promote' | 'promoteFull' | 'pause' | 'resume' | 'abort' | 'rollback' | 'retry';
 const commands: Cmd[] = ['promote', 'promoteFull', 'pause', 'resume', 'abort', 'rollback', 'retry'];

@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { canApply, DomainError, isTerminal, type CommandType, type RequestContext } from '@cutover/domain';
 import { AuditRepository, type DeploymentCommandRecord, DeploymentRepository, type Prisma, TransactionRunner, type Tx } from '@cutover/persistence';
-import { auditEntry } from '../../common/audit/audit-entry';
-import { assertScopeAudited, refuseAudited } from './deployment-audit.util';
+import { auditEntry } from '../../common/audit/audit-entry.mapper';
+import { assertScopeAudited, refuseAudited } from './deployment-audit.rules';
 import type { CommandOutcome, CommandRequest } from './deployment-command.types';
-import { staleError, toCommandModel, toDeploymentModel } from './deployment-model.util';
+import { staleError, toCommandModel, toDeploymentModel } from './deployment.mapper';
 import { DeploymentStartService } from './deployment-start.service';
-import { hasMachineState } from './deployment-status.util';
+import { hasMachineState } from './deployment-status.mapper';
 import { DeploymentWaker } from './deployment-waker.service';
 import type { DeploymentCommandResultModel } from './models/deployment.model';
 import { ApiMetrics } from '../metrics/api-metrics.service';

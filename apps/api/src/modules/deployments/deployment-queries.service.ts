@@ -2,9 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { DomainError, type Phase } from '@cutover/domain';
 import { ApplicationRepository, DeploymentRepository, EnvironmentRepository } from '@cutover/persistence';
 import { limitOf } from '../../common/pagination/page-query.dto';
-import { decodeCursor, mapPage, toPage, type Page } from '../../common/pagination/pagination';
-import { toDeploymentModel, toDetailModel } from './deployment-model.util';
-import type { HistoryArgs, ListDeploymentsQuery } from './dto/list-deployments.query';
+import { decodeCursor, mapPage, toPage, type Page } from '../../common/pagination/pagination.rules';
+import { toDeploymentModel, toDetailModel } from './deployment.mapper';
+import type { HistoryArgs, ListDeploymentsQuery } from './dto/list-deployments.dto';
 import type { DeploymentDetailModel } from './models/deployment-detail.model';
 import type { DeploymentModel } from './models/deployment.model';
 

@@ -21,12 +21,12 @@ import {
   TransactionRunner,
   type Tx,
 } from '@cutover/persistence';
-import { auditEntry } from '../../common/audit/audit-entry';
+import { auditEntry } from '../../common/audit/audit-entry.mapper';
 import { IdempotencyService, type IdempotentRequest } from '../../common/idempotency/idempotency.service';
-import { assertScopeAudited, refuseAudited, refusedEntry } from './deployment-audit.util';
+import { assertScopeAudited, refuseAudited, refusedEntry } from './deployment-audit.rules';
 import type { CommandOutcome, CommandRequest } from './deployment-command.types';
-import { deploymentContextOf } from './deployment-context.util';
-import { staleError, toDeploymentModel } from './deployment-model.util';
+import { deploymentContextOf } from './deployment-context.mapper';
+import { staleError, toDeploymentModel } from './deployment.mapper';
 import { DeploymentWaker } from './deployment-waker.service';
 import type { CreateDeploymentDto } from './dto/create-deployment.dto';
 import type { DeploymentModel } from './models/deployment.model';

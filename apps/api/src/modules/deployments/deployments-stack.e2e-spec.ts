@@ -5,7 +5,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simGet, startStack, startWorker, until, type Stack } from '../../../../worker/test/worker-harness';
 import { startTestApi, type TestApi } from '../../../test/test-api';
-import { as } from './deployments.fixtures';
+import { as } from '../../../test/deployments.testing';
 
 const canary = { type: 'Canary', trafficRouting: { type: 'replicas' }, steps: [{ setWeight: 25 }, { pause: {} }, { setWeight: 50 }, { pause: {} }, { setWeight: 100 }], progressDeadlineSeconds: 60 };
 

@@ -4,7 +4,7 @@ import { type PrismaClient } from '@cutover/persistence';
 import { DeploymentQueue } from '@cutover/queue';
 import { createTestPrisma } from '@cutover/testing';
 import { startTestApi, type TestApi } from '../../../test/test-api';
-import { as, canaryStrategy, DeploymentStates, seedApp } from './deployments.fixtures';
+import { as, canaryStrategy, DeploymentStates, seedApp } from '../../../test/deployments.testing';
 
 describe('deployments: create, read, history (REST + GraphQL)', () => {
   let api: TestApi;

@@ -8,7 +8,7 @@ import { DeploymentQueriesService } from './deployment-queries.service';
 import { DeploymentStartService } from './deployment-start.service';
 import { CreateDeploymentDto } from './dto/create-deployment.dto';
 import { DeploymentCommandArgs, PromoteDeploymentArgs } from './dto/deployment-command.dto';
-import { HistoryArgs, ListDeploymentsQuery } from './dto/list-deployments.query';
+import { HistoryArgs, ListDeploymentsQuery } from './dto/list-deployments.dto';
 import { DeploymentDetailModel } from './models/deployment-detail.model';
 import { DeploymentCommandResultModel, DeploymentModel, DeploymentPage } from './models/deployment.model';
 

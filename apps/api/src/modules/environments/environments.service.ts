@@ -9,9 +9,9 @@ import {
   Prisma,
   TransactionRunner,
 } from '@cutover/persistence';
-import { auditEntry } from '../../common/audit/audit-entry';
+import { auditEntry } from '../../common/audit/audit-entry.mapper';
 import { type PageQuery, limitOf } from '../../common/pagination/page-query.dto';
-import { type Page, decodeCursor, mapPage, toPage } from '../../common/pagination/pagination';
+import { type Page, decodeCursor, mapPage, toPage } from '../../common/pagination/pagination.rules';
 import type { CreateEnvironmentDto, EnvironmentServiceDto, UpdateEnvironmentDto } from './dto/environment.dto';
 import type { EnvironmentModel } from './models/environment.model';
 

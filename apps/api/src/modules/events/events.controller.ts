@@ -4,13 +4,13 @@ import type { RequestContext } from '@cutover/domain';
 import { AcceptsStreamTicket, AuditAction } from '../../common/auth/auth.decorators';
 import { StreamTicketService } from '../../common/auth/stream-ticket.service';
 import { Ctx } from '../../common/context/ctx.decorator';
-import { EventStreamQuery, StreamResumeQuery } from './dto/event-stream.query';
+import { EventStreamQuery, StreamResumeQuery } from './dto/event-stream.dto';
 import { StreamTicketDto } from './dto/stream-ticket.dto';
 import { EventStreams, type StreamOptions } from './event-stream.service';
 import { EventsService, resumePosition } from './events.service';
 import { LiveEventModel } from './models/live-event.model';
 import { StreamTicketModel } from './models/stream-ticket.model';
-import { openSse, rawHttp, sseFrame } from './sse.util';
+import { openSse, rawHttp, sseFrame } from './sse.stream';
 
 const LAST_EVENT_ID = { name: 'Last-Event-ID', required: false, description: 'Resume after this event id (browsers send it on reconnect); wins over ?after=.' };
 const STREAM_DESCRIPTION =

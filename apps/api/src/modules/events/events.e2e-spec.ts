@@ -9,7 +9,7 @@ import { type PrismaClient } from '@cutover/persistence';
 import { connectSse, createTestPrisma } from '@cutover/testing';
 import { FailedAuthentications } from '../../common/auth/failed-auth.service';
 import { startTestApi, type TestApi } from '../../../test/test-api';
-import { as, seedApp } from '../deployments/deployments.fixtures';
+import { as, seedApp } from '../../../test/deployments.testing';
 
 describe('live events: SSE routes, stream tickets, GraphQL subscriptions', () => {
   let api: TestApi;

@@ -1,9 +1,9 @@
 import { Args, Resolver, Subscription } from '@nestjs/graphql';
 import { EventStreams, type StreamOptions } from './event-stream.service';
 import { EventsService } from './events.service';
-import { DeploymentEventsArgs, DeploymentUpdatedArgs } from './dto/subscription.args';
+import { DeploymentEventsArgs, DeploymentUpdatedArgs } from './dto/subscription.dto';
 import { LiveEventModel, toLiveEvent } from './models/live-event.model';
-import { pushIterator } from './push-iterator.util';
+import { pushIterator } from './push-iterator.stream';
 
 /**
  * GraphQL subscriptions over graphql-ws on /graphql (auth in connection_init: {authorization: "Bearer …"}): the

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DomainError, type FieldError, isDns1123Label } from '@cutover/domain';
 import { DeploymentEventRepository, DeploymentRepository, type EventFilter, parsePosition } from '@cutover/persistence';
-import type { EventStreamQuery } from './dto/event-stream.query';
+import type { EventStreamQuery } from './dto/event-stream.dto';
 import type { StreamOptions } from './event-stream.service';
 
 const MAX_LIST = 50;

@@ -15,10 +15,10 @@ import {
   TransactionRunner,
 } from '@cutover/persistence';
 import { NotificationQueue } from '@cutover/queue';
-import { auditEntry } from '../../common/audit/audit-entry';
-import { assertInScope } from '../../common/auth/roles';
+import { auditEntry } from '../../common/audit/audit-entry.mapper';
+import { assertInScope } from '../../common/auth/roles.rules';
 import { type PageQuery, limitOf } from '../../common/pagination/page-query.dto';
-import { decodeCursor, mapPage, toPage, type Page } from '../../common/pagination/pagination';
+import { decodeCursor, mapPage, toPage, type Page } from '../../common/pagination/pagination.rules';
 import type { CreateNotificationChannelDto, UpdateNotificationChannelDto } from './dto/notification-channel.dto';
 import type { NotificationChannelModel, NotificationDeliveryModel } from './models/notification-channel.model';
 

@@ -2,7 +2,7 @@ import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
 import type { RequestContext } from '@cutover/domain';
 import { AuditAction, Roles } from '../../common/auth/auth.decorators';
 import { Ctx } from '../../common/context/ctx.decorator';
-import { AppPageArgs } from '../../common/pagination/app-page.args';
+import { AppPageArgs } from '../../common/pagination/app-page.dto';
 import { CreateReleaseInput } from './dto/create-release.dto';
 import { ReleaseModel, ReleasePage } from './models/release.model';
 import { ReleasesService } from './releases.service';

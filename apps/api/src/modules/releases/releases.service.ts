@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, type RequestContext, validateReleaseInput } from '@cutover/domain';
 import { ApplicationRepository, AuditRepository, type ReleaseRecord, ReleaseRepository, TransactionRunner } from '@cutover/persistence';
-import { auditEntry } from '../../common/audit/audit-entry';
+import { auditEntry } from '../../common/audit/audit-entry.mapper';
 import { ReadCache, releaseListScope } from '../../common/cache/read-cache.service';
-import { assertInScope } from '../../common/auth/roles';
+import { assertInScope } from '../../common/auth/roles.rules';
 import { type PageQuery, limitOf } from '../../common/pagination/page-query.dto';
-import { type Page, decodeCursor, mapPage, toPage } from '../../common/pagination/pagination';
+import { type Page, decodeCursor, mapPage, toPage } from '../../common/pagination/pagination.rules';
 import type { ReleaseModel } from './models/release.model';
 
 export function toReleaseModel(appName: string, release: ReleaseRecord): ReleaseModel {

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, type RequestContext } from '@cutover/domain';
 import { type ApiTokenRecord, AuditRepository, TokenRepository, TransactionRunner, generateToken, hashToken, tokenPrefix } from '@cutover/persistence';
-import { auditEntry } from '../../common/audit/audit-entry';
+import { auditEntry } from '../../common/audit/audit-entry.mapper';
 import { TokenAuthService } from '../../common/auth/token-auth.service';
 import { type PageQuery, limitOf } from '../../common/pagination/page-query.dto';
-import { type Page, decodeCursor, mapPage, toPage } from '../../common/pagination/pagination';
+import { type Page, decodeCursor, mapPage, toPage } from '../../common/pagination/pagination.rules';
 import type { CreateTokenDto } from './dto/create-token.dto';
 import type { CreatedTokenModel, TokenModel } from './models/token.model';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { command, context, drive, seedPrevious } from '../../../test/drive';
-import { FakeCluster } from '../../../test/fake-cluster';
+import { command, context, drive, seedPrevious } from '../../../test/drive.testing';
+import { FakeCluster } from '../../../test/fake-cluster.testing';
 import {
   buildDeploymentNotification,
   channelDisabledNotification,

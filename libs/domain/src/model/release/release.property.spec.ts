@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson } from './canonical-json.util';
-import { compareQuantities, parseQuantity } from './quantity.util';
-import { toReleaseInput, validateReleaseInput } from './release.validator';
+import { canonicalJson } from './canonical-json.mapper';
+import { compareQuantities, parseQuantity } from './quantity.rules';
+import { toReleaseInput, validateReleaseInput } from './release.rules';
 
 // Generators of VALID inputs only: every generated body must pass, and its normalised form must round-trip.
 const dnsLabel = fc.stringMatching(/^[a-z][a-z0-9-]{0,20}[a-z0-9]$/);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { decide, initialDeploymentState } from '../../engine/decide';
+import { decide, initialDeploymentState } from '../../engine/decide.machine';
 import type { DeploymentState } from '../../model/deployment/deployment.types';
-import { FakeCluster } from '../../../test/fake-cluster';
-import { command, context, drive, phases, seedPrevious } from '../../../test/drive';
+import { FakeCluster } from '../../../test/fake-cluster.testing';
+import { command, context, drive, phases, seedPrevious } from '../../../test/drive.testing';
 
 const selector = (role: string) => ({ 'app.kubernetes.io/name': 'shop', 'cutover.dev/environment': 'prod', 'cutover.dev/role': role });
 const check = (name: string) => ({ name, url: 'http://shop-preview/healthz', timeout: 1, interval: 1, count: 1, failureLimit: 0 });

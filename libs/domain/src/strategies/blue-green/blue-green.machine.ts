@@ -4,14 +4,14 @@
 // active Service back at once (restore puts Services back before anything else).
 import type { Verdict } from '../../model/deployment/command.types';
 import type { BlueGreenRollout, DeploymentContext, DeploymentState } from '../../model/deployment/deployment.types';
-import { names, roleSelector } from '../../model/deployment/topology';
+import { names, roleSelector } from '../../model/deployment/topology.rules';
 import type { BlueGreenStrategy } from '../../model/strategy-document/strategy-document.types';
-import { checksPassed, startChecks } from '../shared/checks';
+import { checksPassed, startChecks } from '../shared/checks.machine';
 import type { DirectTopology, StrategyMachine } from '../shared/machine.types';
-import { deadlinePassed } from '../shared/restore';
-import { effect, emit, setPhase, timerDue, type Tick } from '../shared/tick';
-import { ensureNewWorkload, isSettled, retireBaseline, rollingDefaults } from '../shared/workloads';
-import { documentOf } from '../../model/strategy-document/strategy-document';
+import { deadlinePassed } from '../shared/restore.machine';
+import { effect, emit, setPhase, timerDue, type Tick } from '../shared/tick.machine';
+import { ensureNewWorkload, isSettled, retireBaseline, rollingDefaults } from '../shared/workloads.machine';
+import { documentOf } from '../../model/strategy-document/strategy-document.rules';
 import { blueGreenPlan } from './blue-green.plan';
 import { blueGreenObservedTraffic, blueGreenSides, blueGreenStepOf, blueGreenTrafficWeight } from './blue-green.view';
 

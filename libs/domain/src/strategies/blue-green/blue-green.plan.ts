@@ -1,7 +1,7 @@
 // BlueGreen's plan: the new colour beside the old one, checks, promotion, the switch, checks, the warm window.
 import type { PlanStep, StrategyPlan } from '../../model/deployment/plan.types';
 import type { BlueGreenStrategy } from '../../model/strategy-document/strategy-document.types';
-import { checkSeconds } from '../shared/plan-math';
+import { checkSeconds } from '../shared/plan-math.rules';
 
 export function blueGreenPlan(doc: BlueGreenStrategy, replicas: number): StrategyPlan {
   const N = replicas;

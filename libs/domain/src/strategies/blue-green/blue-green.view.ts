@@ -1,7 +1,7 @@
 // How a BlueGreen deployment reads from outside: its step, its two colours, and which one the active Service selects.
 import type { DeploymentState, RolloutState } from '../../model/deployment/deployment.types';
 import type { Observation } from '../../model/deployment/observation.types';
-import { LABELS, names } from '../../model/deployment/topology';
+import { LABELS, names } from '../../model/deployment/topology.rules';
 import type { SideSpec } from '../shared/machine.types';
 
 export function blueGreenStepOf(rollout: RolloutState): string | null {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { decide, initialDeploymentState } from '../../engine/decide';
+import { decide, initialDeploymentState } from '../../engine/decide.machine';
 import type { DeploymentState } from '../../model/deployment/deployment.types';
 import type { SetCanaryWeightEffect } from '../../model/deployment/effect.types';
-import { FakeCluster, type Breakage } from '../../../test/fake-cluster';
-import { command, context, drive, phases, seedPrevious } from '../../../test/drive';
+import { FakeCluster, type Breakage } from '../../../test/fake-cluster.testing';
+import { command, context, drive, phases, seedPrevious } from '../../../test/drive.testing';
 import { canaryReplicas } from './canary.plan';
 
 const steps = [{ setWeight: 20 }, { pause: { duration: '30s' } }, { setWeight: 50 }, { pause: {} }, { setWeight: 100 }];

@@ -5,14 +5,14 @@
 import type { Verdict } from '../../model/deployment/command.types';
 import type { CanaryRollout, DeploymentContext } from '../../model/deployment/deployment.types';
 import type { Effect, EnsureServiceEffect } from '../../model/deployment/effect.types';
-import { baseSelector, names, roleSelector } from '../../model/deployment/topology';
+import { baseSelector, names, roleSelector } from '../../model/deployment/topology.rules';
 import type { CanaryStep, CanaryStrategy } from '../../model/strategy-document/strategy-document.types';
-import { checksPassed, startChecks } from '../shared/checks';
+import { checksPassed, startChecks } from '../shared/checks.machine';
 import type { DirectTopology, StrategyMachine } from '../shared/machine.types';
-import { deadlinePassed, stableOnlyTraffic } from '../shared/restore';
-import { effect, emit, setPhase, timerDue, type Tick } from '../shared/tick';
-import { ensureNewWorkload, isSettled, retireBaseline, rollingDefaults, scaleWorkload } from '../shared/workloads';
-import { documentOf } from '../../model/strategy-document/strategy-document';
+import { deadlinePassed, stableOnlyTraffic } from '../shared/restore.machine';
+import { effect, emit, setPhase, timerDue, type Tick } from '../shared/tick.machine';
+import { ensureNewWorkload, isSettled, retireBaseline, rollingDefaults, scaleWorkload } from '../shared/workloads.machine';
+import { documentOf } from '../../model/strategy-document/strategy-document.rules';
 import { canaryPlan, canaryReplicas } from './canary.plan';
 import { canaryObservedTraffic, canarySides, canaryStepOf, canaryTrafficWeight } from './canary.view';
 

@@ -1,7 +1,7 @@
 // Canary's plan: one plan step per document step (setWeight, setCanaryScale, pause, check), then `finish`.
 import type { PlanStep, StrategyPlan } from '../../model/deployment/plan.types';
 import type { CanaryScale, CanaryStrategy } from '../../model/strategy-document/strategy-document.types';
-import { checkSeconds, percent } from '../shared/plan-math';
+import { checkSeconds, percent } from '../shared/plan-math.rules';
 
 function podsFor(replicas: number, weight: number): number {
   return weight <= 0 ? 0 : Math.max(1, Math.ceil((replicas * weight) / 100));

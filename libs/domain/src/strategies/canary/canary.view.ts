@@ -2,7 +2,7 @@
 import type { DeploymentState, RolloutState } from '../../model/deployment/deployment.types';
 import type { Observation } from '../../model/deployment/observation.types';
 import type { PlanStep } from '../../model/deployment/plan.types';
-import { names } from '../../model/deployment/topology';
+import { names } from '../../model/deployment/topology.rules';
 import type { SideSpec } from '../shared/machine.types';
 
 export function canaryStepOf(rollout: RolloutState): string | null {

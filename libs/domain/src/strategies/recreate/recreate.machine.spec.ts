@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { decide, initialDeploymentState } from '../../engine/decide';
+import { decide, initialDeploymentState } from '../../engine/decide.machine';
 import type { DeploymentState } from '../../model/deployment/deployment.types';
-import { FakeCluster, type Breakage } from '../../../test/fake-cluster';
-import { command, context, drive, phases, seedPrevious } from '../../../test/drive';
+import { FakeCluster, type Breakage } from '../../../test/fake-cluster.testing';
+import { command, context, drive, phases, seedPrevious } from '../../../test/drive.testing';
 
 const ctx = context({ type: 'Recreate', progressDeadlineSeconds: 120 });
 

@@ -3,11 +3,11 @@
 import type { Verdict } from '../../model/deployment/command.types';
 import type { DeploymentContext, DeploymentState, RecreateRollout } from '../../model/deployment/deployment.types';
 import type { WorkloadUpdateStrategy } from '../../model/deployment/effect.types';
-import { baseSelector, names } from '../../model/deployment/topology';
+import { baseSelector, names } from '../../model/deployment/topology.rules';
 import type { DirectTopology, StrategyMachine } from '../shared/machine.types';
-import { deadlinePassed } from '../shared/restore';
-import { effect, emit, setPhase, type Tick } from '../shared/tick';
-import { ensureNewWorkload, isSettled, retireBaseline, scaleWorkload } from '../shared/workloads';
+import { deadlinePassed } from '../shared/restore.machine';
+import { effect, emit, setPhase, type Tick } from '../shared/tick.machine';
+import { ensureNewWorkload, isSettled, retireBaseline, scaleWorkload } from '../shared/workloads.machine';
 import { sharedWorkloadSides } from '../shared/shared-workload.view';
 import { recreatePlan } from './recreate.plan';
 import { recreateStepOf, recreateTrafficWeight } from './recreate.view';

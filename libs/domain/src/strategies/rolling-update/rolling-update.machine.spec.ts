@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { decide, initialDeploymentState } from '../../engine/decide';
+import { decide, initialDeploymentState } from '../../engine/decide.machine';
 import type { WorkloadObservation } from '../../model/deployment/observation.types';
-import { FakeCluster, type Breakage } from '../../../test/fake-cluster';
-import { command, context, drive, phases, seedPrevious } from '../../../test/drive';
+import { FakeCluster, type Breakage } from '../../../test/fake-cluster.testing';
+import { command, context, drive, phases, seedPrevious } from '../../../test/drive.testing';
 
 const doc = { type: 'RollingUpdate', maxSurge: 1, maxUnavailable: '25%', minReadySeconds: 5, progressDeadlineSeconds: 120 };
 const ctx = context(doc);

@@ -3,12 +3,12 @@
 import type { Verdict } from '../../model/deployment/command.types';
 import type { DeploymentContext, DeploymentState, RollingRollout } from '../../model/deployment/deployment.types';
 import type { WorkloadUpdateStrategy } from '../../model/deployment/effect.types';
-import { baseSelector, names } from '../../model/deployment/topology';
+import { baseSelector, names } from '../../model/deployment/topology.rules';
 import type { DirectTopology, StrategyMachine } from '../shared/machine.types';
-import { deadlinePassed } from '../shared/restore';
-import { effect, emit, setPhase, type Tick } from '../shared/tick';
-import { ensureNewWorkload, isSettled, retireBaseline } from '../shared/workloads';
-import { documentOf } from '../../model/strategy-document/strategy-document';
+import { deadlinePassed } from '../shared/restore.machine';
+import { effect, emit, setPhase, type Tick } from '../shared/tick.machine';
+import { ensureNewWorkload, isSettled, retireBaseline } from '../shared/workloads.machine';
+import { documentOf } from '../../model/strategy-document/strategy-document.rules';
 import { sharedWorkloadSides } from '../shared/shared-workload.view';
 import { rollingUpdatePlan } from './rolling-update.plan';
 import { rollingUpdateStepOf, rollingUpdateTrafficWeight } from './rolling-update.view';

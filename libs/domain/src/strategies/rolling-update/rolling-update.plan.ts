@@ -1,6 +1,6 @@
 // RollingUpdate's plan: one step, Kubernetes' own rolling update of `<app>` (surge counted in the peak).
 import type { StrategyPlan } from '../../model/deployment/plan.types';
-import { resolveIntOrPercent } from '../../model/strategy-document/strategy-fields';
+import { resolveIntOrPercent } from '../../model/strategy-document/strategy-fields.rules';
 import type { RollingUpdateStrategy } from '../../model/strategy-document/strategy-document.types';
 
 export function rollingUpdatePlan(doc: RollingUpdateStrategy, replicas: number): StrategyPlan {

@@ -8,9 +8,9 @@ import type { DeploymentContext, DeploymentState, Failure, RolloutState } from '
 import type { Effect, EnsureServiceEffect, WorkloadUpdateStrategy } from '../../model/deployment/effect.types';
 import type { Observation } from '../../model/deployment/observation.types';
 import type { PlanStep, StrategyPlan } from '../../model/deployment/plan.types';
-import type { WorkloadRole } from '../../model/deployment/topology';
+import type { WorkloadRole } from '../../model/deployment/topology.rules';
 import type { StrategyDocument, StrategyType } from '../../model/strategy-document/strategy-document.types';
-import type { Tick } from './tick';
+import type { Tick } from './tick.machine';
 
 /** The objects the new release serves from when it goes straight to serving (no comparable previous release). */
 export interface DirectTopology {

@@ -2,7 +2,7 @@
 // and the same traffic rule for both.
 import type { DeploymentState } from '../../model/deployment/deployment.types';
 import type { PlanStep } from '../../model/deployment/plan.types';
-import { names } from '../../model/deployment/topology';
+import { names } from '../../model/deployment/topology.rules';
 import type { SideSpec } from './machine.types';
 
 /** One Deployment whose pod template moves from the previous release to the new one (Recreate and RollingUpdate). */

@@ -2,7 +2,7 @@
 // replicas + maxSurge pods and never has fewer than replicas − maxUnavailable available.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { resolveFenceposts } from '../deployment/deployment.util';
+import { resolveFenceposts } from '../deployment/deployment.rules';
 import { R } from '../runtime/resources';
 import { cond, deploymentManifest, startHarness } from './sim-harness';
 

@@ -18,7 +18,7 @@ import {
   newRSNewReplicas,
   replicaCount,
   specReplicas,
-} from './deployment.util';
+} from './deployment.rules';
 import {
   deploymentComplete,
   hasRevisionHistoryLimit,

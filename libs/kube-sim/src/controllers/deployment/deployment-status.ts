@@ -11,7 +11,7 @@ import {
   stableStringify,
   type DeploymentCondition,
   type DeploymentStatus,
-} from './deployment.util';
+} from './deployment.rules';
 
 type RS = KubeObject;
 

@@ -21,7 +21,7 @@ import {
   setReplicasAnnotations,
   specReplicas,
   type DeploymentStatus,
-} from './deployment.util';
+} from './deployment.rules';
 import {
   calculateStatus,
   deploymentComplete,

@@ -4,7 +4,7 @@
 import type { KubeObject, StoreEvent } from '../../store/store.types';
 import type { ControllerContext } from '../runtime/controller-context';
 import { keyOf, mapSelectorMatches, R, sameResource, splitKey } from '../runtime/resources';
-import { stableStringify } from '../deployment/deployment.util';
+import { stableStringify } from '../deployment/deployment.rules';
 import type { WorkQueue } from '../runtime/work-queue';
 import { ipCompare, isPodReadyCond, isTerminal, resolvePorts, type ResolvedPort } from './endpoint-ports';
 

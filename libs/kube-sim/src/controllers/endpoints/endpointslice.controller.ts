@@ -3,7 +3,7 @@
 import type { KubeObject, StoreEvent } from '../../store/store.types';
 import type { ControllerContext } from '../runtime/controller-context';
 import { controllerRef, keyOf, R, randomSuffix, sameResource, splitKey } from '../runtime/resources';
-import { stableStringify } from '../deployment/deployment.util';
+import { stableStringify } from '../deployment/deployment.rules';
 import type { WorkQueue } from '../runtime/work-queue';
 import { isPodReadyCond, isTerminal, resolvePorts, type ResolvedPort } from './endpoint-ports';
 import { enqueueServicesForPod, podsOf, TriggerTimeAnnotation } from './endpoints.controller';

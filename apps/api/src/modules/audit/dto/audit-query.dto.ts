@@ -1,7 +1,7 @@
 import { ArgsType, Field } from '@nestjs/graphql';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsISO8601, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import { IsDns1123Label } from '../../../common/validation/k8s-name.validator';
+import { IsDns1123Label } from '../../../common/validation/k8s-name.decorators';
 import { PageQuery } from '../../../common/pagination/page-query.dto';
 
 @ArgsType()

@@ -2,7 +2,7 @@ import { Field, InputType } from '@nestjs/graphql';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, Matches } from 'class-validator';
 import type { Role } from '@cutover/domain';
-import { ROLES } from '../../../common/auth/roles';
+import { ROLES } from '../../../common/auth/roles.rules';
 
 const DNS_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const SLACK_ID = /^[A-Z0-9]{2,32}$/;

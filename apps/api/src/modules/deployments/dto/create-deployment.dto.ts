@@ -2,7 +2,7 @@ import { Field, InputType } from '@nestjs/graphql';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 import { JSONScalar } from '../../../common/graphql/json.scalar';
-import { IsDns1123Label, IsJsonObject } from '../../../common/validation/k8s-name.validator';
+import { IsDns1123Label, IsJsonObject } from '../../../common/validation/k8s-name.decorators';
 
 export const MAX_REASON_LENGTH = 1_000;
 

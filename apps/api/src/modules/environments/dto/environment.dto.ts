@@ -3,7 +3,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { Allow, IsBoolean, IsInt, IsObject, IsOptional, Max, Min, ValidateNested } from 'class-validator';
 import { JSONScalar } from '../../../common/graphql/json.scalar';
-import { IsDns1123Label, IsJsonObject, IsPortRef } from '../../../common/validation/k8s-name.validator';
+import { IsDns1123Label, IsJsonObject, IsPortRef } from '../../../common/validation/k8s-name.decorators';
 
 export const MAX_REPLICAS = 1000;
 

@@ -3,7 +3,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsObject, IsOptional, IsString, Length, Matches, ValidateNested } from 'class-validator';
 import type { Role } from '@cutover/domain';
-import { ROLES } from '../../../common/auth/roles';
+import { ROLES } from '../../../common/auth/roles.rules';
 import { RoleEnum } from '../models/token.model';
 
 const DNS_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
