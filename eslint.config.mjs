@@ -78,4 +78,19 @@ export default tseslint.config(
     languageOptions: { ...tseslint.configs.disableTypeChecked.languageOptions, globals: { ...globals.node } },
     rules: { ...tseslint.configs.disableTypeChecked.rules, '@typescript-eslint/no-require-imports': 'off' },
   },
+  {
+    // The dashboard runs in browsers: DOM globals, its own tsconfig (found by the project service), and TSX.
+    files: ['apps/dashboard/src/**/*.ts', 'apps/dashboard/src/**/*.tsx'],
+    languageOptions: {
+      globals: { ...globals.browser },
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
+      'no-restricted-imports': ['error', { patterns: [
+        { group: ['@cutover/*', '**/libs/*', '**/api/src/*', 'node:*'], message: 'The dashboard is a client of the public REST routes only (docs/shared ARCHITECTURE).' },
+      ] }],
+    },
+  },
 );

@@ -87,6 +87,10 @@ async function main() {
   const simUrl = `http://127.0.0.1:${env.KUBE_SIM_PORT}`;
   await waitFor('the sandbox cluster', async () => (await fetch(`${simUrl}/_sim/healthz`)).ok && existsSync(env.KUBE_SIM_KUBECONFIG));
 
+  // Dashboard (issue 13): built once into dist/dashboard, served by the api at /ui (docs/dashboard.md).
+  say('building the dashboard (apps/dashboard) for /ui');
+  await buildDashboard();
+
   say('starting the api and the worker');
   start('api', 'apps/api/src/main.ts', env);
   start('worker', 'apps/worker/src/main.ts', env);
@@ -119,6 +123,17 @@ async function main() {
 `);
 }
 
+/** Dashboard (issue 13): `npm run build:dashboard` as a child; a failed build leaves /ui answering 404, not the api down. */
+function buildDashboard() {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [path.join(root, 'scripts/build-dashboard.mjs'), '--quiet'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+    child.on('exit', (code) => {
+      if (code !== 0) say(`the dashboard build failed (exit ${code}); /ui will answer 404 until \`npm run build:dashboard\` succeeds`);
+      resolve();
+    });
+  });
+}
+
 function pick(obj, keys) {
   return Object.fromEntries(keys.filter((k) => obj[k]).map((k) => [k, obj[k]]));
 }
@@ -126,7 +141,10 @@ function redact(url) {
   return url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
 }
 
-main().catch((err) => {
+// Dashboard (issue 13): where it is, after the banner.
+const printDashboard = (api) => say(`dashboard: ${api}/ui (sign in with the admin token above; \`cutover login --server ${api}\` for the CLI)`);
+
+main().then(() => printDashboard(`http://127.0.0.1:${process.env.PORT ?? '3000'}`)).catch((err) => {
   console.error(`\n✖ npm run dev failed: ${err.message}`);
   shutdown(1);
 });

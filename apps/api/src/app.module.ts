@@ -29,9 +29,12 @@ import { TokensModule } from './modules/tokens/tokens.module';
 import { NotificationsModule } from './modules/notifications/notifications.module';
 import { ChatOpsModule } from './modules/chatops/chatops.module';
 import { MetricsModule } from './modules/metrics/metrics.module';
+import { DashboardModule } from './modules/dashboard/dashboard.module';
+import { OverviewModule } from './modules/overview/overview.module';
+import { SessionModule } from './modules/session/session.module';
 
 /** Resource modules: add yours here (one line). */
-const resourceModules = [HealthModule, MetricsModule, TokensModule, AuditModule, ClustersModule, AppsModule, EnvironmentsModule, ReleasesModule, DeploymentsModule, EventsModule, NotificationsModule, ChatOpsModule];
+const resourceModules = [HealthModule, MetricsModule, TokensModule, AuditModule, ClustersModule, AppsModule, EnvironmentsModule, ReleasesModule, DeploymentsModule, EventsModule, NotificationsModule, ChatOpsModule, SessionModule, OverviewModule, DashboardModule];
 
 export interface AppModuleOptions {
   config: ApiConfig;

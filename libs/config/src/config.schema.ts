@@ -52,6 +52,8 @@ export interface ApiConfig extends CommonConfig {
   httpTimeouts: { headersMs: number; requestMs: number };
   /** Failed authentications per client address and window before further attempts get 429 for the rest of it. */
   authFailureLimit: { limit: number; windowMs: number };
+  /** The built dashboard served at /ui (CUTOVER_DASHBOARD_DIR; default dist/dashboard under the working directory). */
+  dashboardDir: string;
 }
 
 export interface WorkerConfig extends CommonConfig {
@@ -146,6 +148,7 @@ const apiSchema = z.object({
   HTTP_REQUEST_TIMEOUT_MS: int(100, 3_600_000, 30_000),
   AUTH_FAILURE_LIMIT: int(1, 1_000_000, 20),
   AUTH_FAILURE_WINDOW_MS: int(1_000, 86_400_000, 60_000),
+  CUTOVER_DASHBOARD_DIR: z.string().trim().min(1).default('dist/dashboard'),
 });
 
 const workerSchema = z.object({
@@ -179,6 +182,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, kind: ProcessKi
       // A headers timeout longer than the whole-request one would never fire.
       httpTimeouts: { headersMs: Math.min(v.HTTP_HEADERS_TIMEOUT_MS, v.HTTP_REQUEST_TIMEOUT_MS), requestMs: v.HTTP_REQUEST_TIMEOUT_MS },
       authFailureLimit: { limit: v.AUTH_FAILURE_LIMIT, windowMs: v.AUTH_FAILURE_WINDOW_MS },
+      dashboardDir: v.CUTOVER_DASHBOARD_DIR,
     };
   }
   const parsed = workerSchema.safeParse(input);

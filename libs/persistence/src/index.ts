@@ -34,3 +34,5 @@ export * from './repositories/deployment-event.repository';
 export * from './repositories/notification-channel.repository';
 export * from './repositories/notification-delivery.repository';
 export * from './repositories/chat-identity.repository';
+export * from './repositories/dashboard-session.repository';
+export * from './repositories/overview.repository';

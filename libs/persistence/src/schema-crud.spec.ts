@@ -320,6 +320,23 @@ describe('every model round-trips through the generated client', () => {
     await expect(prisma.auditEntry.delete({ where: { seq: entry.seq } })).rejects.toThrow(/append-only/);
   });
 
+  it('DashboardSession: create, unique secret hash, cascade from its token', async () => {
+    const token = await prisma.apiToken.create({ data: { name: 'ui', role: 'viewer', prefix: 'p', secretHash: `s-${run}-${randomUUID()}`, createdBy: 'a' } });
+    const session = await prisma.dashboardSession.create({
+      data: cover('DashboardSession', {
+        tokenId: token.id,
+        secretHash: `h-${run}-${randomUUID()}`,
+        userAgent: 'Mozilla/5.0',
+        expiresAt: at('2026-12-07T12:00:00.123Z'),
+        revokedAt: at('2026-12-07T10:00:00.000Z'),
+      }),
+    });
+    expect((await prisma.dashboardSession.findUniqueOrThrow({ where: { id: session.id } })).expiresAt.toISOString()).toBe('2026-12-07T12:00:00.123Z');
+    await expect(prisma.dashboardSession.create({ data: { tokenId: token.id, secretHash: session.secretHash, expiresAt: new Date() } })).rejects.toSatisfy(isUniqueViolation);
+    await prisma.apiToken.delete({ where: { id: token.id } });
+    expect(await prisma.dashboardSession.count({ where: { id: session.id } })).toBe(0);
+  });
+
   it('wrote every scalar field of every model', () => {
     for (const model of readPrismaSchema()) {
       const missing = model.fields.filter((field) => field.scalar && !AUTO.has(field.name) && !written.get(model.name)?.has(field.name));

@@ -74,6 +74,15 @@ export const REST_ACCESS: Record<string, Access> = {
   'GET /v1/deployments/:id/events': 'viewer',
   'POST /v1/stream-tickets': 'viewer',
 
+  // Dashboard: sign-in (public: it takes the token in its body), the session, the overview, and the static files
+  // (public: they hold no data).
+  'POST /v1/session': 'public',
+  'GET /v1/session': 'viewer',
+  'DELETE /v1/session': 'viewer',
+  'GET /v1/overview': 'viewer',
+  'GET /ui': 'public',
+  'GET /ui/*': 'public',
+
   // Chat identities (admin) and Slack's endpoints (public: Slack signs each request; refused without its signature).
   'POST /v1/chat-identities': 'admin',
   'GET /v1/chat-identities': 'admin',

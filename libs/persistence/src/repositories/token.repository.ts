@@ -38,7 +38,7 @@ function stringList(value: unknown): string[] | undefined {
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : undefined;
 }
 
-function toRecord(row: ApiToken): ApiTokenRecord {
+export function toTokenRecord(row: ApiToken): ApiTokenRecord {
   const scopes = (row.scopes ?? {}) as Record<string, unknown>;
   const apps = stringList(scopes['apps']);
   const environments = stringList(scopes['environments']);
@@ -61,7 +61,7 @@ export class TokenRepository {
 
   async create(tx: Tx, token: NewApiToken): Promise<ApiTokenRecord> {
     const row = await tx.apiToken.create({ data: { ...token, scopes: { ...token.scopes } } });
-    return toRecord(row);
+    return toTokenRecord(row);
   }
 
   /**
@@ -71,18 +71,18 @@ export class TokenRepository {
   async ensure(token: NewApiToken): Promise<{ created: boolean; token: ApiTokenRecord }> {
     const { count } = await this.prisma.apiToken.createMany({ data: [{ ...token, scopes: { ...token.scopes } }], skipDuplicates: true });
     const row = await this.prisma.apiToken.findUniqueOrThrow({ where: { secretHash: token.secretHash } });
-    return { created: count === 1, token: toRecord(row) };
+    return { created: count === 1, token: toTokenRecord(row) };
   }
 
   async findBySecretHash(secretHash: string): Promise<ApiTokenRecord | null> {
     const row = await this.prisma.apiToken.findUnique({ where: { secretHash } });
-    return row ? toRecord(row) : null;
+    return row ? toTokenRecord(row) : null;
   }
 
   async findById(id: string, tx?: Tx): Promise<ApiTokenRecord | null> {
     if (!uuid.test(id)) return null;
     const row = await (tx ?? this.prisma).apiToken.findUnique({ where: { id } });
-    return row ? toRecord(row) : null;
+    return row ? toTokenRecord(row) : null;
   }
 
   /** Oldest first; `take` rows after `after`. */
@@ -94,7 +94,7 @@ export class TokenRepository {
       orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
       take,
     });
-    return rows.map(toRecord);
+    return rows.map(toTokenRecord);
   }
 
   /** Marks the token revoked; a token already revoked keeps its first revocation time. */
@@ -102,7 +102,7 @@ export class TokenRepository {
     if (!uuid.test(id)) return null;
     await tx.apiToken.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: at } });
     const row = await tx.apiToken.findUnique({ where: { id } });
-    return row ? toRecord(row) : null;
+    return row ? toTokenRecord(row) : null;
   }
 
   /** Records use without a write per request: only when the stored time is older than `staleBefore`. */

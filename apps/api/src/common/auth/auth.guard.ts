@@ -8,6 +8,7 @@ import { type ApiRequest, routeOf } from '../http/http-request.types';
 import { ACTION_KEY, PUBLIC_KEY, ROLE_KEY, TICKET_KEY } from './auth.decorators';
 import { FailedAuthentications } from './failed-auth.service';
 import { roleAllows } from './roles.rules';
+import { SessionService, type SessionRequest, sessionCookieOf } from './session.service';
 import { StreamTicketService } from './stream-ticket.service';
 import { TokenAuthService } from './token-auth.service';
 
@@ -82,8 +83,8 @@ interface RouteRule {
 }
 
 /**
- * Global guard for REST and GraphQL: a valid bearer token on everything not marked @Public(), and the role named
- * by @Roles(). Refusals are audited (outcome denied) before the 401/403 is thrown.
+ * Global guard for REST and GraphQL: a valid bearer token (or, on REST, a dashboard session cookie with its CSRF
+ * header for changes) on everything not marked @Public(), and the role named by @Roles(). Refusals are audited (outcome denied) before the 401/403 is thrown.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -95,6 +96,7 @@ export class AuthGuard implements CanActivate {
     private readonly failures: FailedAuthentications,
     private readonly denied: DeniedAttemptAuditor,
     private readonly tickets: StreamTicketService,
+    private readonly sessions: SessionService,
   ) {}
 
   /**
@@ -116,15 +118,32 @@ export class AuthGuard implements CanActivate {
 
   private async authenticateAndCheck(context: ExecutionContext, req: ApiRequest, rule: RouteRule): Promise<boolean> {
     let actor: Actor;
+    const sessionReq = req as SessionRequest;
     try {
-      // A stream ticket or a token: either way a failure counts toward the address's limit.
+      // A token, a stream ticket or a dashboard session cookie: any failure counts toward the address's limit.
       const ticket = rule.acceptsTicket && !req.headers.authorization ? ticketOf(req) : undefined;
-      actor = ticket !== undefined ? await this.failures.authenticate(req, () => this.tickets.redeem(ticket)) : await this.failures.authenticate(req);
+      const cookie = ticket === undefined && !req.headers.authorization ? sessionCookieOf(req.headers) : undefined;
+      if (ticket !== undefined) actor = await this.failures.authenticate(req, () => this.tickets.redeem(ticket));
+      else if (cookie !== undefined) {
+        actor = await this.failures.authenticate(req, async () => {
+          const found = await this.sessions.authenticate(cookie);
+          sessionReq.cutoverSession = found.session;
+          return found.actor;
+        });
+      } else actor = await this.failures.authenticate(req);
     } catch (error) {
       if (error instanceof DomainError) await this.denied.record({ req, iface: interfaceOf(context), action: this.actionOf(context, req), actor: null, error });
       throw error;
     }
     req.cutoverActor = actor;
+    if (sessionReq.cutoverSession) {
+      try {
+        this.sessions.assertMutationAllowed(sessionReq, sessionReq.cutoverSession);
+      } catch (error) {
+        if (error instanceof DomainError) await this.denied.record({ req, iface: interfaceOf(context), action: this.actionOf(context, req), actor, error });
+        throw error;
+      }
+    }
     return this.checkRole(context, req, actor, rule);
   }
 

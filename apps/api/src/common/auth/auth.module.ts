@@ -1,21 +1,24 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerStorageService } from '@nestjs/throttler';
-import { TokenRepository } from '@cutover/persistence';
+import { DashboardSessionRepository, TokenRepository } from '@cutover/persistence';
 import { QueueModule } from '@cutover/queue';
 import { AuthGuard, DeniedAttemptAuditor } from './auth.guard';
 import { BootstrapTokenService } from './bootstrap-token.service';
+import { SessionService } from './session.service';
 import { StreamTicketService } from './stream-ticket.service';
 import { FailedAuthentications } from './failed-auth.service';
 import { TokenAuthService } from './token-auth.service';
 
-/** Bearer-token authentication for the whole api: the global guard, the token cache, stream tickets, the bootstrap admin token. */
+/** Bearer-token (and dashboard session) authentication for the whole api: the global guard, the token cache, stream tickets, the bootstrap admin token. */
 @Module({
   // QueueModule: stream tickets live in Redis, so any replica redeems them.
   imports: [QueueModule],
   providers: [
     TokenRepository,
+    DashboardSessionRepository,
     TokenAuthService,
+    SessionService,
     StreamTicketService,
     ThrottlerStorageService,
     FailedAuthentications,
@@ -23,6 +26,6 @@ import { TokenAuthService } from './token-auth.service';
     BootstrapTokenService,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
-  exports: [TokenRepository, TokenAuthService, StreamTicketService, FailedAuthentications, DeniedAttemptAuditor],
+  exports: [TokenRepository, TokenAuthService, SessionService, StreamTicketService, FailedAuthentications, DeniedAttemptAuditor],
 })
 export class AuthModule {}
