@@ -20,6 +20,9 @@ COPY prisma.config.ts ./
 # The generated Prisma client is compiled into dist/; skip the postinstall generate in the runtime stage.
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
+# The CLI (plain ESM, no build step): `docker run … npx cutover status APP ENV` (docs/cli.md).
+COPY --from=build /app/apps/cli/bin ./apps/cli/bin
+COPY --from=build /app/apps/cli/src ./apps/cli/src
 USER node
 EXPOSE 3000
 CMD ["node", "dist/apps/api/src/main.js"]

@@ -97,3 +97,43 @@ export async function seedCanaryApp(faces: FacesStack, app: string, options: { d
     });
   }
 }
+
+/**
+ * Many environments at once, straight into the tables (the overview's scale tests, the benchmark and the
+ * screenshots): `apps` apps × `envsPerApp` environments on the stack's cluster, each with a succeeded deployment of
+ * 1.0.0 and, for some, a later one in another phase (paused at a step, failed, progressing).
+ */
+export async function seedEnvironments(faces: FacesStack, apps: number, envsPerApp: number, prefix = 'svc'): Promise<void> {
+  const db = faces.stack.prisma;
+  const envNames = ['prod', 'staging', 'canary', 'qa', 'dev', 'eu-prod', 'us-prod', 'ap-prod', 'perf', 'demo'];
+  const phases: Array<[string, string | null]> = [
+    ['Succeeded', null],
+    ['Succeeded', null],
+    ['Paused', 'PauseStep'],
+    ['Progressing', null],
+    ['Failed', null],
+    ['Succeeded', null],
+    ['Paused', 'Inconclusive'],
+  ];
+  for (let a = 0; a < apps; a += 1) {
+    const app = await db.application.create({ data: { name: `${prefix}-${String(a).padStart(3, '0')}` } });
+    const v1 = await db.release.create({ data: { applicationId: app.id, version: '1.0.0', seq: 1, spec: {}, digest: 'd', createdBy: 'seed' } });
+    const v2 = await db.release.create({ data: { applicationId: app.id, version: '1.1.0', seq: 2, spec: {}, digest: 'd', createdBy: 'seed' } });
+    for (let e = 0; e < envsPerApp; e += 1) {
+      const name = envsPerApp <= envNames.length ? envNames[e]! : `env-${e}`;
+      const env = await db.environment.create({
+        data: { applicationId: app.id, clusterId: faces.stack.clusterId, name, namespace: `${app.name}-${name}`, replicas: 3, strategy: { type: e % 2 ? 'RollingUpdate' : 'Canary' } },
+      });
+      const [phase, pauseReason] = phases[(a * envsPerApp + e) % phases.length]!;
+      const t = Date.now() - 3_600_000;
+      await db.deployment.createMany({
+        data: [
+          { environmentId: env.id, releaseId: v1.id, strategy: {}, phase: 'Succeeded', createdBy: 'seed', createdAt: new Date(t), finishedAt: new Date(t + 60_000) },
+          ...(phase === 'Succeeded' && e % 3 !== 0
+            ? []
+            : [{ environmentId: env.id, releaseId: v2.id, previousReleaseId: v1.id, strategy: {}, phase, pauseReason, createdBy: 'seed', createdAt: new Date(t + 120_000) }]),
+        ],
+      });
+    }
+  }
+}
