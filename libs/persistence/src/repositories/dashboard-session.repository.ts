@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../prisma/prisma.service';
-import type { Tx } from '../transaction/transaction.service';
+import type { Tx } from '../transaction/transaction-runner.service';
 import { type ApiTokenRecord, toTokenRecord } from './token.repository';
 
 /** A dashboard session as the api sees it, with the token it acts as. Never the cookie secret. */

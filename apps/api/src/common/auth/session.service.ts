@@ -2,7 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { type Actor, DomainError, type RequestContext } from '@cutover/domain';
 import { AuditRepository, type DashboardSessionRecord, DashboardSessionRepository, TransactionRunner, hashToken } from '@cutover/persistence';
-import { auditEntry } from '../audit/audit-entry';
+import { auditEntry } from '../audit/audit-entry.mapper';
 import type { ApiRequest } from '../http/http-request.types';
 import { FailedAuthentications } from './failed-auth.service';
 import { actorOf } from './token-auth.service';

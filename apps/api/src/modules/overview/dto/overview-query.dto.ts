@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
-import { IsDns1123Label } from '../../../common/validation/k8s-name.validator';
+import { IsDns1123Label } from '../../../common/validation/k8s-name.decorators';
 
 export class OverviewQuery {
   @ApiPropertyOptional({ example: 'shop', description: 'Only this app.' })
