@@ -10,6 +10,7 @@ import { AppModule } from './app.module';
 import { withDistinctHeaders, withProblemResponses } from './common/errors/problem.openapi';
 import { clientErrorHandler, configureExpress, configureFastify, fastifyServerOptions, genRequestId, type HttpObserver } from './common/http/http-setup';
 import { ApiMetrics } from './modules/metrics/api-metrics.service';
+import { mountQueueBoard } from './modules/queue-board/queue-board.setup';
 import { PinoNestLogger, createLogger } from './common/logging/logger';
 import { ApiLogController, lazyRequestLogger } from './common/logging/request-logger';
 
@@ -72,6 +73,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<INestAp
     });
     const nest = await NestFactory.create<NestFastifyApplication>(module, fastify, common);
     configureFastify(nest, httpObserver(nest));
+    await mountQueueBoard(nest);
     app = nest;
   } else {
     const nest = await NestFactory.create<NestExpressApplication>(module, new ExpressAdapter(), common);

@@ -50,6 +50,8 @@ export interface ApiConfig extends CommonConfig {
   slackSigningSecret: string | null;
   /** Slow clients: headers must arrive within `headersMs`, the whole request (headers and body) within `requestMs`. */
   httpTimeouts: { headersMs: number; requestMs: number };
+  /** QUEUE_BOARD_WRITE: the queue board at /admin/queues may retry, clean and remove jobs (read-only by default). */
+  queueBoardWrite: boolean;
   /** Failed authentications per client address and window before further attempts get 429 for the rest of it. */
   authFailureLimit: { limit: number; windowMs: number };
   /** The built dashboard served at /ui (CUTOVER_DASHBOARD_DIR; default dist/dashboard under the working directory). */
@@ -149,6 +151,7 @@ const apiSchema = z.object({
   AUTH_FAILURE_LIMIT: int(1, 1_000_000, 20),
   AUTH_FAILURE_WINDOW_MS: int(1_000, 86_400_000, 60_000),
   CUTOVER_DASHBOARD_DIR: z.string().trim().min(1).default('dist/dashboard'),
+  QUEUE_BOARD_WRITE: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false'),
 });
 
 const workerSchema = z.object({
@@ -183,6 +186,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, kind: ProcessKi
       httpTimeouts: { headersMs: Math.min(v.HTTP_HEADERS_TIMEOUT_MS, v.HTTP_REQUEST_TIMEOUT_MS), requestMs: v.HTTP_REQUEST_TIMEOUT_MS },
       authFailureLimit: { limit: v.AUTH_FAILURE_LIMIT, windowMs: v.AUTH_FAILURE_WINDOW_MS },
       dashboardDir: v.CUTOVER_DASHBOARD_DIR,
+      queueBoardWrite: v.QUEUE_BOARD_WRITE === 'true',
     };
   }
   const parsed = workerSchema.safeParse(input);
