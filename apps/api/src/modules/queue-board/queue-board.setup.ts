@@ -13,7 +13,7 @@ import { type Actor, DomainError } from '@cutover/domain';
 import { DeploymentQueue, NotificationQueue } from '@cutover/queue';
 import { DeniedAttemptAuditor } from '../../common/auth/auth.guard';
 import { FailedAuthentications } from '../../common/auth/failed-auth.service';
-import { roleAllows } from '../../common/auth/roles';
+import { roleAllows } from '../../common/auth/roles.rules';
 import { describeError, toProblem } from '../../common/errors/problem.types';
 
 export const QUEUE_BOARD_PATH = '/admin/queues';
