@@ -24,6 +24,8 @@ const percentile = (xs: number[], p: number) => {
   return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
 };
 const secs = (ms: number) => (Number.isFinite(ms) ? `${(ms / 1000).toFixed(1)} s` : 'never');
+/** After the faults stopped: p50 / max time to end of the rollouts still running then. */
+const recovery = (ms: number[]) => (ms.length === 0 ? 'none left running when the faults stopped' : `p50 ${secs(percentile(ms, 50))} / max ${secs(Math.max(...ms))} (${ms.length} running)`);
 
 async function main(): Promise<void> {
   const profile = arg('profile') ?? 'short';
@@ -106,14 +108,14 @@ async function main(): Promise<void> {
         log(
           `${fault}: ${ok ? 'passed' : 'FAILED'} — ${r.rollouts} rollouts (${r.broken} broken), ${r.faultsInjected} faults, wrong ends ${r.wrongEnds.length}${r.wrongEnds.length ? ` [${r.wrongEnds.join('; ')}]` : ''}, ` +
             `doubled commands ${r.doubledCommands}, pending effects ${r.pendingEffects}, lost/repeated events ${r.lostEvents}/${r.repeatedEvents}, audit ${r.auditValid ? 'verifies' : 'BROKEN'}, ` +
-            `recovery p50 ${secs(percentile(r.recoveryMs, 50))} / max ${secs(r.recoveryMs.length ? Math.max(...r.recoveryMs) : 0)}, ${r.requestRetries} requests retried, ${r.seconds} s`,
+            `recovery ${recovery(r.recoveryMs)}, ${r.requestRetries} requests retried, ${r.seconds} s`,
         );
       }
       const load = os.loadavg().map((l) => l.toFixed(2)).join(' ');
       const rows = results.map(
         (r) =>
           `| ${new Date().toISOString().slice(0, 16)}Z | ${profile} | ${r.fault} | ${r.rollouts} (${r.broken} broken) | ${r.faultsInjected} | ${r.wrongEnds.length} | ${r.doubledCommands} | ${r.lostEvents} / ${r.repeatedEvents} | ${r.pendingEffects} | ${r.auditValid ? 'yes' : 'NO'} | ` +
-          `${secs(percentile(r.recoveryMs, 50))} / ${secs(r.recoveryMs.length ? Math.max(...r.recoveryMs) : 0)} | ${load} |`,
+          `${recovery(r.recoveryMs)} | ${load} |`,
       );
       for (const row of rows) console.log(row);
       if (record) appendFileSync(path.join(root, 'BENCHMARKS.md'), `${rows.join('\n')}\n`);
