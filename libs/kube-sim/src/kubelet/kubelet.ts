@@ -3,7 +3,7 @@
 import type { KubeObject, StoreEvent } from '../store/store.types';
 import type { ControllerContext } from '../controllers/runtime/controller-context';
 import { keyOf, R, sameResource } from '../controllers/runtime/resources';
-import { backoffMs, isBroken, isFailJob, isUnpullable, podBehaviour, qosClass, Timing, type PodBehaviour } from './behaviour';
+import { Annotations, backoffMs, isBroken, isFailJob, isUnpullable, podBehaviour, qosClass, Timing, type PodBehaviour } from './behaviour';
 import { nodeIP, podCidrPrefix } from './nodes';
 import { imageIdOf, newContainer, newContainerId, podPhase, refreshConditions, renderStatus, type ContainerModel, type PodModel } from './pod-status';
 
@@ -253,8 +253,13 @@ export class Kubelet {
     this.write(rt);
     const runToCompletion = rt.restartPolicy !== 'Always';
     const exitAfter = isBroken(c.image) ? rt.behaviour.exitAfterMs ?? Timing.defaultBrokenExitMs : runToCompletion ? rt.behaviour.exitAfterMs ?? Timing.defaultJobRunMs : rt.behaviour.exitAfterMs;
-    if (exitAfter === undefined || rt.behaviour.readyAfterMs < exitAfter) {
-      this.after(rt, rt.behaviour.readyAfterMs, () => {
+    // A container without a readiness probe is Ready while it runs (recorded on v1.32, a Job's pod that fails later
+    // included). For run-to-completion pods that is what we model; a long-running app's readiness keeps its
+    // stand-in delay (the ready-after annotation, default 1 s), as most apps have a probe.
+    const spec = (rt.pod.spec?.containers ?? []).find((x: { name: string }) => x.name === c.name) as { readinessProbe?: unknown } | undefined;
+    const readyAfter = runToCompletion && !spec?.readinessProbe && rt.pod.metadata.annotations?.[Annotations.readyAfter] === undefined ? 0 : rt.behaviour.readyAfterMs;
+    if (exitAfter === undefined || readyAfter < exitAfter) {
+      this.after(rt, readyAfter, () => {
         if (!('running' in c.state)) return;
         c.ready = true;
         this.write(rt);

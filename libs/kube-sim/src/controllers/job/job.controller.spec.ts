@@ -41,6 +41,32 @@ describe('job controller', () => {
     expect(pods[0]!.status.containerStatuses[0].state.terminated).toMatchObject({ exitCode: 1, reason: 'Error' });
   });
 
+  it('as Kubernetes v1.32: FailureTarget first (the last failure still uncounted), then failed counted and Failed; both stay', async () => {
+    h = startHarness({ timeScale: 200 });
+    const seen: Array<{ conditions: string[]; failed: number; uncounted: string[] }> = [];
+    const off = h.store.subscribe((ev) => {
+      if (ev.resource.resource !== 'jobs' || ev.object.metadata.name !== 'trace') return;
+      const status = (ev.object as KubeObject).status ?? {};
+      seen.push({ conditions: (status.conditions ?? []).map((c: { type: string }) => c.type), failed: status.failed ?? 0, uncounted: status.uncountedTerminatedPods?.failed ?? [] });
+    });
+    h.store.create(R.jobs, job('trace', h.ns, 'registry.example/trace:fail', { backoffLimit: 1 }));
+    await h.waitFor(() => cond(h!.get(R.jobs, 'trace'), 'Failed')?.status === 'True', 'Failed', 20_000);
+    off();
+    const target = seen.findIndex((s) => s.conditions.includes('FailureTarget'));
+    expect(seen[target]).toMatchObject({ conditions: ['FailureTarget'], failed: 1 });
+    expect(seen[target]!.uncounted).toHaveLength(1);
+    const final = seen.at(-1)!;
+    expect(final).toEqual({ conditions: ['FailureTarget', 'Failed'], failed: 2, uncounted: [] });
+  });
+
+  it('a Job pod without a readiness probe is Ready while its container runs, even one that fails later', async () => {
+    h = startHarness({ timeScale: 50 });
+    h.store.create(R.jobs, job('ready', h.ns, 'registry.example/ready:fail', { backoffLimit: 0 }));
+    const ready = await h.waitFor(() => h!.list(R.pods).find((p) => controllerOf(p)?.name === 'ready' && cond(p, 'Ready')?.status === 'True'), 'pod Ready', 20_000);
+    expect(ready.status.phase).toBe('Running');
+    await h.waitFor(() => cond(h!.get(R.jobs, 'ready'), 'Failed')?.status === 'True', 'Failed', 20_000);
+  });
+
   it('fails a Job that runs longer than activeDeadlineSeconds (DeadlineExceeded) and stops its pod', async () => {
     h = startHarness({ timeScale: 50 });
     h.store.create(R.jobs, job('slow', h.ns, 'registry.example/slow:v1', { activeDeadlineSeconds: 2, template: { metadata: { annotations: { 'sim.cutover.dev/exit-after': '60s' } }, spec: { restartPolicy: 'Never', containers: [{ name: 'hook', image: 'registry.example/slow:v1' }] } } }));

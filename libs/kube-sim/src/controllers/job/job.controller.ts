@@ -13,6 +13,8 @@ interface Tally {
   succeeded: Set<string>;
   failed: Set<string>;
   lastFailureMs: number;
+  /** The last pod that failed, not yet counted in status.failed while the Job is FailureTarget only. */
+  lastFailedUid: string | null;
 }
 
 export class JobController {
@@ -39,7 +41,7 @@ export class JobController {
     let t = this.tallies.get(uid);
     if (!t) {
       // Counts from before a restart are kept in status; pods already counted may be gone.
-      t = { succeeded: new Set(), failed: new Set(), lastFailureMs: 0 };
+      t = { succeeded: new Set(), failed: new Set(), lastFailureMs: 0, lastFailedUid: null };
       for (let i = 0; i < (status?.succeeded ?? 0); i++) t.succeeded.add(`counted-${i}`);
       for (let i = 0; i < (status?.failed ?? 0); i++) t.failed.add(`counted-${i}`);
       this.tallies.set(uid, t);
@@ -66,6 +68,7 @@ export class JobController {
       if (p.status?.phase === 'Failed' && !t.failed.has(p.metadata.uid!)) {
         t.failed.add(p.metadata.uid!);
         t.lastFailureMs = nowMs;
+        t.lastFailedUid = p.metadata.uid!;
       }
     }
     const active = pods.filter((p) => p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed' && !p.metadata.deletionTimestamp);
@@ -76,15 +79,24 @@ export class JobController {
     const cond = (type: string, reason: string, message: string): any => ({ type, status: 'True', lastProbeTime: now, lastTransitionTime: now, reason, message });
 
     const deadline = spec.activeDeadlineSeconds !== undefined ? Date.parse(status.startTime) + spec.activeDeadlineSeconds * 1000 : undefined;
-    if (!finished) {
+    // As Kubernetes v1.31+ does (recorded on v1.32): a failing Job first gets FailureTarget alone, with the pod that
+    // crossed the limit in uncountedTerminatedPods and status.failed still the previous count; the next sync counts
+    // it and adds Failed. Both conditions stay.
+    const target = conditions.find((c: any) => c.type === 'FailureTarget' && c.status === 'True');
+    let uncountedFailed: string[] = [];
+    if (!finished && target) {
+      conditions = [...conditions, cond('Failed', target.reason, target.message)];
+      this.ctx.recorder.record(job, 'Warning', target.reason, target.message, 'job-controller');
+    } else if (!finished) {
       if (deadline !== undefined && deadline <= nowMs) {
         for (const p of active) this.ctx.store.delete(R.pods, p.metadata.namespace, p.metadata.name);
-        conditions = [...conditions, cond('FailureTarget', 'DeadlineExceeded', 'Job was active longer than specified deadline'), cond('Failed', 'DeadlineExceeded', 'Job was active longer than specified deadline')];
-        this.ctx.recorder.record(job, 'Warning', 'DeadlineExceeded', 'Job was active longer than specified deadline', 'job-controller');
+        conditions = [...conditions, cond('FailureTarget', 'DeadlineExceeded', 'Job was active longer than specified deadline')];
+        this.queue.add(key);
       } else if (t.failed.size > backoffLimit) {
         for (const p of active) this.ctx.store.delete(R.pods, p.metadata.namespace, p.metadata.name);
-        conditions = [...conditions, cond('FailureTarget', 'BackoffLimitExceeded', 'Job has reached the specified backoff limit'), cond('Failed', 'BackoffLimitExceeded', 'Job has reached the specified backoff limit')];
-        this.ctx.recorder.record(job, 'Warning', 'BackoffLimitExceeded', 'Job has reached the specified backoff limit', 'job-controller');
+        conditions = [...conditions, cond('FailureTarget', 'BackoffLimitExceeded', 'Job has reached the specified backoff limit')];
+        if (t.lastFailedUid) uncountedFailed = [t.lastFailedUid];
+        this.queue.add(key);
       } else if (t.succeeded.size >= completions) {
         for (const p of active) this.ctx.store.delete(R.pods, p.metadata.namespace, p.metadata.name);
         conditions = [...conditions, cond('SuccessCriteriaMet', 'CompletionsReached', 'Reached expected number of succeeded pods'), cond('Complete', 'CompletionsReached', 'Reached expected number of succeeded pods')];
@@ -108,9 +120,9 @@ export class JobController {
       ...(status.completionTime ? { completionTime: status.completionTime } : {}),
       ...(activeNow.length ? { active: activeNow.length } : {}),
       ...(t.succeeded.size ? { succeeded: t.succeeded.size } : {}),
-      ...(t.failed.size ? { failed: t.failed.size } : {}),
+      ...(t.failed.size - uncountedFailed.length ? { failed: t.failed.size - uncountedFailed.length } : {}),
       terminating: pods.filter((p) => p.metadata.deletionTimestamp).length,
-      uncountedTerminatedPods: {},
+      uncountedTerminatedPods: uncountedFailed.length ? { failed: uncountedFailed } : {},
       ready: activeNow.filter((p) => (p.status?.conditions ?? []).some((c: any) => c.type === 'Ready' && c.status === 'True')).length,
     };
     if (JSON.stringify(next) === JSON.stringify(job.status ?? {})) return;
