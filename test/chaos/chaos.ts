@@ -49,7 +49,10 @@ async function main(): Promise<void> {
     const { migrate } = (await import(path.join(root, 'scripts/migrate-lib.mjs'))) as { migrate: (o: { databaseUrl: string; createDatabase: boolean }) => Promise<void> };
     await migrate({ databaseUrl: pg.url, createDatabase: true });
     const env = productEnv(pg.url, redis.url);
-    const sim = await startSim({ timeScale: 1, nodes: 8 });
+    // Room for every phase's pods at once (apps of earlier phases keep serving): 110 pods a node, ~3 pods a rollout.
+    const phasesToRun = profile === 'full' ? FAULT_KINDS.length : 1;
+    const perPhase = Number(process.env.CHAOS_ROLLOUTS ?? (profile === 'full' ? 100 : 10));
+    const sim = await startSim({ timeScale: 1, nodes: Math.max(8, Math.ceil((phasesToRun * perPhase * 3) / 100) + 2) });
     const api = await startApi(env, 'api-1');
     const client = new ChaosClient(() => [api.url], env.bootstrapToken);
     await client.ok('POST', '/v1/clusters', { name: 'sim', kubeconfig: sim.kubeconfig });
