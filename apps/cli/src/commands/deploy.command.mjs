@@ -119,13 +119,19 @@ export function registerDeploy(program) {
     .option(...OUTPUT)
     .action(async (/** @type {string} */ app, /** @type {string} */ env, /** @type {{ watch?: boolean, id?: string, output?: string }} */ opts, /** @type {import('commander').Command} */ cmd) => {
       const ctx = ctxOf(cmd);
-      const id = opts.id ?? (await latest(ctx, app, env)).id;
+      const summary = opts.id ? undefined : await latest(ctx, app, env);
+      const id = opts.id ?? /** @type {{ id: string }} */ (summary).id;
       if (opts.watch) {
         process.exitCode = await watch(ctx, id, opts.output);
         return;
       }
-      const detail = await api(ctx, 'GET', `/v1/deployments/${enc(id)}`);
-      const images = opts.output ? {} : { from: await imagesOf(ctx, app, detail.previousRelease), to: await imagesOf(ctx, app, detail.release) };
+      // The detail and the two releases' images at once: one round trip after the history lookup.
+      const [detail, from, to] = await Promise.all([
+        api(ctx, 'GET', `/v1/deployments/${enc(id)}`),
+        opts.output || !summary ? null : imagesOf(ctx, app, summary.previousRelease),
+        opts.output || !summary ? null : imagesOf(ctx, app, summary.release),
+      ]);
+      const images = opts.output ? {} : { from: from ?? (await imagesOf(ctx, app, detail.previousRelease)), to: to ?? (await imagesOf(ctx, app, detail.release)) };
       await emit(opts.output, detail, () => process.stdout.write(`${renderStatus(detail, images).join('\n')}\n`));
     });
 

@@ -4,7 +4,7 @@ import type { Attention } from '../types';
 const SYMBOL: Record<string, string> = {
   Pending: '○',
   Progressing: '◐',
-  Paused: '⏸',
+  Paused: '‖',
   Succeeded: '✔',
   Failed: '✖',
   RollingBack: '↶',
