@@ -90,6 +90,18 @@ describe('dashboard api: session, overview, /ui', () => {
     expect(status).toBe(401);
   });
 
+  it('deletes sessions that ended more than a week ago at a later sign-in', async () => {
+    const viewer = await api.token('viewer');
+    const token = await prisma.apiToken.findFirstOrThrow({ where: { name: { startsWith: 'test-viewer' } }, orderBy: { createdAt: 'desc' } });
+    const old = await prisma.dashboardSession.create({ data: { tokenId: token.id, secretHash: `old-${run}`, expiresAt: new Date(Date.now() - 8 * 24 * 3600 * 1000) } });
+    const recent = await prisma.dashboardSession.create({ data: { tokenId: token.id, secretHash: `recent-${run}`, expiresAt: new Date(Date.now() - 3600 * 1000) } });
+    await request(api.server).post('/v1/session').send({ token: viewer }).expect(201);
+    const deadline = Date.now() + 15_000;
+    while ((await prisma.dashboardSession.count({ where: { id: old.id } })) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(await prisma.dashboardSession.count({ where: { id: old.id } })).toBe(0);
+    expect(await prisma.dashboardSession.count({ where: { id: recent.id } })).toBe(1);
+  });
+
   it('answers the overview: every app × environment with serving release, latest phase and what needs a person', async () => {
     const cluster = await prisma.cluster.create({ data: { name: `ov-${run}`, server: 'https://127.0.0.1:6443', authKind: 'token', credentials: Buffer.from('x') } });
     const app = await prisma.application.create({ data: { name: `ov-${run}` } });

@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { type Actor, DomainError, type RequestContext } from '@cutover/domain';
 import { AuditRepository, type DashboardSessionRecord, DashboardSessionRepository, TransactionRunner, hashToken } from '@cutover/persistence';
 import { auditEntry } from '../audit/audit-entry.mapper';
@@ -15,6 +15,8 @@ const SESSION_PREFIX = 'cs_';
 const CACHE_TTL_MS = 5_000;
 const MAX_CACHED = 10_000;
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** Ended (expired or signed-out) sessions are kept this long for inspection, then deleted at a later sign-in. */
+const ENDED_KEPT_MS = 7 * 24 * 60 * 60 * 1000;
 
 /** What the guard leaves on a request authenticated by its session cookie. */
 export interface SessionOfRequest {
@@ -74,6 +76,7 @@ function sameText(a: string, b: string): boolean {
  */
 @Injectable()
 export class SessionService {
+  private readonly logger = new Logger(SessionService.name);
   private readonly cache = new Map<string, { session: DashboardSessionRecord | null; until: number }>();
 
   constructor(
@@ -96,6 +99,8 @@ export class SessionService {
       const session = await this.sessions.create(tx, { tokenId, secretHash: hashToken(secret), userAgent, expiresAt });
       await this.audit.append(tx, auditEntry(ctx, { action: 'session.create', resourceType: 'session', resourceId: session.id }));
     });
+    // Housekeeping on the way: sessions that ended a week ago go (best effort; sign-in does not wait for it).
+    this.sessions.deleteEnded(new Date(now - ENDED_KEPT_MS)).catch((err: unknown) => this.logger.warn({ err }, 'could not delete ended dashboard sessions'));
     return { secret, csrfToken: csrfTokenOf(secret), expiresAt, actor };
   }
 
