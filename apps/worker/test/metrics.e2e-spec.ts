@@ -69,5 +69,7 @@ describe('worker metrics', () => {
     expect(text).toContain('# TYPE cutover_worker_process_resident_memory_bytes gauge');
     expect(text).toContain('# TYPE cutover_watch_restarts_total counter');
     expect(text).toContain('# TYPE cutover_rollbacks_total counter');
+    // The same listener answers the pod's liveness probe.
+    expect(await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()).toEqual({ status: 'ok' });
   });
 });

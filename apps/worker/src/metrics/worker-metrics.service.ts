@@ -142,8 +142,14 @@ export class WorkerMetrics implements OnApplicationBootstrap, OnApplicationShutd
     const { metricsPort, metricsHost } = this.config;
     if (metricsPort === null) return;
     this.server = http.createServer((req, res) => {
-      if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== '/metrics') {
-        res.writeHead(404, { 'content-type': 'text/plain' }).end('only GET /metrics here\n');
+      const path = (req.url ?? '').split('?')[0];
+      // The liveness probe of a worker pod (deploy/kustomize): the process answers.
+      if (req.method === 'GET' && path === '/healthz') {
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
+        return;
+      }
+      if (req.method !== 'GET' || path !== '/metrics') {
+        res.writeHead(404, { 'content-type': 'text/plain' }).end('only GET /metrics and /healthz here\n');
         return;
       }
       this.registry.metrics().then(
