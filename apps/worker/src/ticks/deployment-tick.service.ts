@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CUTOVER_CONFIG, type WorkerConfig } from '@cutover/config';
-import { canonicalJson, decide, decideClusterTrouble, isTerminal, type ClusterTrouble, type Decision, type DeploymentState, type Observation } from '@cutover/domain';
+import { awaitsFinalObservation, canonicalJson, decide, decideClusterTrouble, finalStatus, isTerminal, type ClusterTrouble, type Decision, type DeploymentState, type Observation } from '@cutover/domain';
 import { classifyClusterError, newMeter, type AppTarget } from '@cutover/k8s';
 import { DeploymentTickRepository, type TickInput } from '@cutover/persistence';
 import { DeploymentQueue, publishEventsCommitted } from '@cutover/queue';
@@ -19,6 +19,8 @@ export type TickOutcome =
   | { status: 'committed'; version: number; phase: string; wakeAt: number | null; requests: number; effects: number };
 
 const MAX_STATS = 10_000;
+/** An ended deployment waiting for the cluster to carry out its last effects looks again this often at the latest. */
+const FINAL_OBSERVATION_RETRY_MS = 1_000;
 
 /** Per deployment: ticks run and Kubernetes requests made (the bench's "requests per step"). */
 export interface TickStats {
@@ -69,7 +71,7 @@ export class DeploymentTickService {
     const input = await this.timings.time('load', () => this.repo.load(deploymentId));
     if (!input) return { status: 'missing' };
     const active: ActiveTarget = { id: input.id, ...input.target };
-    if (isTerminal(input.state.phase) && input.commands.length === 0 && input.unfinished.length === 0) {
+    if (isTerminal(input.state.phase) && input.commands.length === 0 && input.unfinished.length === 0 && !awaitsFinalObservation(input.state)) {
       this.router.unregister(active);
       return { status: 'idle' };
     }
@@ -100,6 +102,7 @@ export class DeploymentTickService {
       if (!trouble) throw error;
       return this.troubled(input, trouble, meter);
     }
+    if (awaitsFinalObservation(input.state) && input.commands.length === 0) return this.observeEnded(input, observation, meter, active);
     observation.checks = { ...input.checkResults, ...this.checks.progress(input.id) };
     const decision = decide(input.state, observation, input.commands, Date.now());
     if (nothingChanged(input.state, decision)) return { status: 'unchanged', wakeAt: decision.wakeAt, requests: meter.requests };
@@ -119,11 +122,26 @@ export class DeploymentTickService {
       );
     }
     const alreadyTrue = await this.timings.time('effects', () => this.effects.run(scope, result.effects));
-    if (isTerminal(decision.state.phase)) this.router.unregister(active);
+    // An ended deployment looks once more after its last effects (and until the cluster carried them out), so its
+    // status shows what serves; the watch events of those effects wake it, the short wake-up is the fallback.
+    const ended = isTerminal(decision.state.phase);
+    const observeAgain = ended && awaitsFinalObservation(decision.state);
+    if (ended && !observeAgain) this.router.unregister(active);
     // An effect that was already true sent no request, so no watch event will follow it, yet the machine may wait
     // on it: look again right away. Otherwise the watch events of our writes (or the machine's timer) wake us.
-    const wakeAt = isTerminal(decision.state.phase) ? null : alreadyTrue > 0 ? Date.now() : decision.wakeAt;
+    const wakeAt = observeAgain ? Date.now() + FINAL_OBSERVATION_RETRY_MS : ended ? null : alreadyTrue > 0 ? Date.now() : decision.wakeAt;
     return { status: 'committed', version: result.version, phase: decision.state.phase, wakeAt, requests: meter.requests, effects: result.effects.length };
+  }
+
+  /** An ended deployment, after its last effects: record what the cluster shows now (the status only). */
+  private async observeEnded(input: TickInput, observation: Observation, meter: ReturnType<typeof newMeter>, active: ActiveTarget): Promise<TickOutcome> {
+    const next = finalStatus(input.state, observation, Date.now());
+    const final = next.status?.final === true;
+    if (final) this.router.unregister(active);
+    const wakeAt = final ? null : Date.now() + FINAL_OBSERVATION_RETRY_MS;
+    if (comparable(input.state) === comparable(next)) return { status: 'unchanged', wakeAt, requests: meter.requests };
+    if (!(await this.timings.time('commit', () => this.repo.recordStatus(input.id, input.version, next)))) return { status: 'stale' };
+    return { status: 'committed', version: input.version + 1, phase: next.phase, wakeAt, requests: meter.requests, effects: 0 };
   }
 
   /** The cluster could not be reached: record it (and, in time, fail or pause) with the engine's pure rule. */

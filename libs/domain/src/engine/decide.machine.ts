@@ -13,7 +13,7 @@ import type { Command, CommandOutcome } from '../model/deployment/command.types'
 import { isTerminal, type Baseline, type DeploymentContext, type DeploymentState, type Failure } from '../model/deployment/deployment.types';
 import type { Decision } from '../model/deployment/effect.types';
 import type { Observation } from '../model/deployment/observation.types';
-import { statusView } from './deployment-status.view';
+import { decidedStatus } from './deployment-status.view';
 
 /** The state a deployment row starts with (phase Pending). */
 export function initialDeploymentState(ctx: DeploymentContext, now: number): DeploymentState {
@@ -130,7 +130,7 @@ export function decide(state: DeploymentState, observation: Observation, command
   if (t.state.phase === 'Pending') begin(t, machine);
   if (t.state.phase === 'Progressing' || t.state.phase === 'Paused') runRollout(t, machine);
   else if (t.state.phase === 'RollingBack') advanceRestore(t);
-  t.state.status = statusView(t.state, observation, now);
+  t.state.status = decidedStatus(t.state, observation, now, t.effects.length);
   return {
     state: t.state,
     effects: t.effects,

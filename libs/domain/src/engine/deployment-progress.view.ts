@@ -67,8 +67,11 @@ function sidesOf(state: DeploymentState, thePlan: DeploymentPlan, step: number |
 }
 
 function trafficWeightOf(state: DeploymentState, thePlan: DeploymentPlan, step: number | null): number | null {
+  // An ended deployment: what it left serving, not the last step it was at.
+  if (state.phase === 'Succeeded') return 100;
+  if (state.phase === 'RolledBack' || state.phase === 'Aborted' || state.phase === 'Failed') return 0;
   const r = state.rollout;
-  if (r === null) return state.phase === 'Succeeded' ? 100 : null;
+  if (r === null) return null;
   const current = step === null ? null : (thePlan.steps[step] ?? null);
   if (r.kind === 'direct') return r.stage === 'done' ? 100 : current === null ? null : current.newTrafficPercent;
   return machineFor(state.ctx.strategy.type).trafficWeight(state, current);

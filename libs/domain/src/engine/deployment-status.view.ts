@@ -1,6 +1,6 @@
 // What the API shows about a running deployment, derived from its state and the worker's last observation.
 // `decide` stores it in state.status on every tick, so the api (which never talks to a cluster) can read it.
-import type { DeploymentState } from '../model/deployment/deployment.types';
+import { isTerminal, type DeploymentState } from '../model/deployment/deployment.types';
 import type { Observation } from '../model/deployment/observation.types';
 import type { DeploymentStatus } from '../model/deployment/status.types';
 import { machineFor } from '../strategies/strategy.registry';
@@ -49,4 +49,46 @@ export function statusView(state: DeploymentState, obs: Observation, now: number
       .filter((p) => p.role !== 'hook')
       .map((p) => ({ name: p.name, workload: p.workload, release: p.release, phase: p.phase, ready: p.ready, progress: describePodProgress(p) })),
   };
+}
+
+/** How long an ended deployment keeps observing its cluster for a status that shows what serves. */
+export const FINAL_OBSERVATION_WINDOW_MS = 60_000;
+
+/**
+ * The cluster has carried out everything asked of it: every workload has exactly the pods its spec asks for, all
+ * ready, and no pod is still terminating.
+ */
+export function observationSettled(obs: Observation): boolean {
+  const workloadsDone = Object.values(obs.workloads).every(
+    (w) => w.observedGeneration >= w.generation && w.replicas === w.specReplicas && w.readyReplicas === w.specReplicas && w.updatedReplicas === w.specReplicas,
+  );
+  return workloadsDone && obs.pods.every((p) => p.role === 'hook' || !p.terminating);
+}
+
+/**
+ * Whether an ended deployment's status still waits for a later observation. A Superseded deployment's objects belong
+ * to the deployment that replaced it, so it observes nothing more.
+ */
+export function awaitsFinalObservation(state: DeploymentState): boolean {
+  return isTerminal(state.phase) && state.phase !== 'Superseded' && state.status?.final === false;
+}
+
+/**
+ * The status of an ended deployment from an observation taken after its last effects: final once the cluster has
+ * settled, or once the window since it ended has passed (a cluster that never settles must not be watched forever).
+ */
+export function finalStatus(state: DeploymentState, obs: Observation, now: number): DeploymentState {
+  const status = statusView(state, obs, now);
+  const final = observationSettled(obs) || now - state.phaseSince >= FINAL_OBSERVATION_WINDOW_MS;
+  return { ...state, status: { ...status, final } };
+}
+
+/**
+ * What `decide` stores as the status: on a tick that ends the deployment, the observation predates the effects of
+ * that tick (and may predate the cluster carrying out earlier ones), so the status is not final yet.
+ */
+export function decidedStatus(state: DeploymentState, obs: Observation, now: number, effectCount: number): DeploymentStatus {
+  const status = statusView(state, obs, now);
+  if (!isTerminal(state.phase)) return status;
+  return { ...status, final: state.phase === 'Superseded' || (effectCount === 0 && observationSettled(obs)) };
 }

@@ -166,6 +166,24 @@ describe('machine invariants (fast-check)', () => {
     );
   });
 
+  it('a blue/green rollback deployment never waits for a promote: it ends on its own, serving its release when it succeeds', () => {
+    const rollbacks = scenario.filter((x) => x.strategy.type === 'BlueGreen' && x.checkOutcome !== 'Inconclusive' && x.broken === null);
+    fc.assert(
+      fc.property(rollbacks, (s) => {
+        const ctx = context(s.strategy, { replicas: s.replicas, kind: 'rollback' });
+        const cluster = seedPrevious(new FakeCluster({ checkOutcome: { pre: s.checkOutcome, post: s.checkOutcome } }), ctx);
+        // Nobody sends a command.
+        const result = drive(ctx, cluster, { maxTicks: 200, pods: (i) => s.pods[i] ?? 100 });
+        expect(result.decisions.some((d) => d.state.pauseReason === 'AwaitingPromotion')).toBe(false);
+        expect(isTerminal(result.state.phase)).toBe(true);
+        if (result.state.phase !== 'Succeeded') return;
+        const colour = cluster.services.get(names.primary(ctx.app))?.['cutover.dev/role'] as 'blue' | 'green';
+        expect(cluster.workloads.get(names.colour(ctx.app, colour))).toMatchObject({ release: ctx.release, spec: ctx.replicas });
+      }),
+      runs,
+    );
+  });
+
   it('always reaches a terminal phase within a bound when the cluster eventually settles', () => {
     fc.assert(
       fc.property(scenario, (s) => {

@@ -312,6 +312,18 @@ export class DeploymentTickRepository {
     return rows.map((r) => ({ id: r.id, clusterId: r.environment.clusterId, namespace: r.environment.namespace, app: r.environment.application.name, environment: r.environment.name }));
   }
 
+  /**
+   * An ended deployment's status from an observation after its last effects: only the state (and version) change,
+   * WHERE version = v like every commit; phase, finishedAt and the events stay as they are.
+   */
+  async recordStatus(deploymentId: string, version: number, state: DeploymentState, now: Date = new Date()): Promise<boolean> {
+    const updated = await this.prisma.deployment.updateMany({
+      where: { id: deploymentId, version },
+      data: { state: state as unknown as Prisma.InputJsonValue, version: { increment: 1 }, updatedAt: now },
+    });
+    return updated.count === 1;
+  }
+
   /** The sealed credentials of a cluster (the worker opens them with SecretBox). */
   async clusterCredentials(clusterId: string): Promise<{ id: string; name: string; credentials: Buffer; updatedAt: Date } | null> {
     const row = await this.prisma.cluster.findUnique({ where: { id: clusterId }, select: { id: true, name: true, credentials: true, updatedAt: true } });

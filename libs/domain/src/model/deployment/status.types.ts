@@ -25,6 +25,12 @@ export interface PodStatus {
 
 export interface DeploymentStatus {
   observedAt: number;
+  /**
+   * Only on an ended deployment: false while the worker still observes the cluster after the last effects (scale-downs,
+   * selector switches) so the status shows what serves; true once it does (or the window for it passed). Absent in
+   * rows written before it existed (taken as final).
+   */
+  final?: boolean;
   /** Current step of `plan(strategy, replicas)`, by id and index; null before the rollout starts or when going straight to serving. */
   step: { id: string; index: number; total: number; title: string } | null;
   sides: SideStatus[];

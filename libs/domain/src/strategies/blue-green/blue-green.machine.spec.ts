@@ -128,6 +128,45 @@ describe('BlueGreen', () => {
     expect(first.effects.some((e) => e.kind === 'ensureWorkload')).toBe(false);
   });
 
+  it('a rollback deployment after the warm window brings the old release up and switches as soon as it is ready, with no promote', () => {
+    const back = context(doc, { kind: 'rollback', release: 'v1', previousRelease: 'v2' });
+    // The warm window is over: blue (the old release) is scaled to zero, green serves v2.
+    const cluster = new FakeCluster()
+      .seedWorkload('shop-green', 'green', 'v2', 4)
+      .seedWorkload('shop-blue', 'blue', 'v1', 0)
+      .seedService('shop', selector('green'))
+      .seedService('shop-preview', selector('green'));
+    const result = drive(back, cluster);
+    expect(phases(result)).toEqual(['Progressing', 'Succeeded']);
+    expect(result.state.pauseReason).toBeNull();
+    expect(cluster.applied.map((e) => `${e.kind}:${'name' in e ? e.name : 'checkId' in e ? e.checkId : ''}`)).toEqual([
+      'ensureWorkload:shop-blue',
+      'ensureService:shop-preview',
+      'runCheck:pre-1-a1',
+      'ensureService:shop',
+      'runCheck:post-1-a1',
+      'scaleWorkload:shop-green',
+    ]);
+    expect(cluster.services.get('shop')).toEqual(selector('blue'));
+    expect(cluster.workloads.get('shop-blue')).toMatchObject({ release: 'v1', spec: 4 });
+    // Never before the old colour is ready: the switch comes after every pod of blue is.
+    const switched = result.decisions.findIndex((d) => d.effects.some((e) => e.kind === 'ensureService' && e.name === 'shop'));
+    const previewed = result.decisions.findIndex((d) => d.effects.some((e) => e.kind === 'ensureService' && e.name === 'shop-preview'));
+    expect(switched).toBeGreaterThan(previewed);
+  });
+
+  it('a rollback deployment whose pre-promotion check fails does not switch', () => {
+    const back = context(doc, { kind: 'rollback', release: 'v1', previousRelease: 'v2' });
+    const cluster = new FakeCluster({ checkOutcome: { pre: 'Failed' } })
+      .seedWorkload('shop-green', 'green', 'v2', 4)
+      .seedWorkload('shop-blue', 'blue', 'v1', 0)
+      .seedService('shop', selector('green'))
+      .seedService('shop-preview', selector('green'));
+    const result = drive(back, cluster);
+    expect(result.state.phase).toBe('RolledBack');
+    expect(cluster.services.get('shop')).toEqual(selector('green'));
+  });
+
   it.each<[string, string]>([
     ['promote', 'rejected'],
     ['pause', 'applied'],

@@ -1,7 +1,9 @@
 // BlueGreen: the new colour comes up beside the old one, the preview Service shows it, pre-promotion checks run,
 // a promote (or the auto-promotion timer) switches the active Service, post-promotion checks run, and the old
 // colour stays warm for scaleDownDelaySeconds before it is scaled to zero. A rollback inside that window flips the
-// active Service back at once (restore puts Services back before anything else).
+// active Service back at once (restore puts Services back before anything else); a rollback deployment after it
+// brings the old release up on the idle colour and switches as soon as it is ready (and its checks passed), with no
+// promote.
 import type { Verdict } from '../../model/deployment/command.types';
 import type { BlueGreenRollout, DeploymentContext, DeploymentState } from '../../model/deployment/deployment.types';
 import { names, roleSelector } from '../../model/deployment/topology.rules';
@@ -143,10 +145,16 @@ export const blueGreenMachine: StrategyMachine = {
     }
     if (r.stage === 'prePromotion') {
       if (!afterChecks(t, r, 'pre')) return;
-      r.stage = 'awaitPromotion';
-      r.since = t.now;
-      const auto = d.autoPromotionEnabled ? ` (auto-promotion in ${d.autoPromotionSeconds}s)` : '';
-      setPhase(t, 'Paused', 'AwaitingPromotion', `${r.colour} is ready on the preview Service${auto}`);
+      if (ctx.kind === 'rollback') {
+        // A rollback is an order to restore what served, not a release to be judged: no second order to switch.
+        emit(t, 'StepCompleted', `${r.colour} is ready with ${ctx.release}: a rollback switches without waiting for a promote`, { step: 'awaitPromotion', rollback: true });
+        promoteNow(t, r);
+      } else {
+        r.stage = 'awaitPromotion';
+        r.since = t.now;
+        const auto = d.autoPromotionEnabled ? ` (auto-promotion in ${d.autoPromotionSeconds}s)` : '';
+        setPhase(t, 'Paused', 'AwaitingPromotion', `${r.colour} is ready on the preview Service${auto}`);
+      }
     }
     if (r.stage === 'awaitPromotion') {
       if (!d.autoPromotionEnabled || !timerDue(t, r.since, d.autoPromotionSeconds)) return;
