@@ -11,6 +11,7 @@ import { DeniedAttemptAuditor } from './common/auth/auth.guard';
 import { FailedAuthentications } from './common/auth/failed-auth.service';
 import { graphqlAuthPlugin, graphqlContext } from './common/auth/graphql-auth.plugin';
 import { graphqlWsOptions } from './common/auth/graphql-ws-auth.plugin';
+import { graphqlConsolePlugin } from './common/graphql/graphql-console.plugin';
 import { graphqlProtection } from './common/graphql/graphql-limits.policy';
 import { formatGraphqlError, graphqlErrorLogging } from './common/errors/graphql-errors.filter';
 import { ProblemFilter } from './common/errors/problem.filter';
@@ -68,13 +69,15 @@ export class AppModule {
               autoSchemaFile: schemaFile,
               sortSchema: true,
               introspection: true,
+              // The console page of graphqlConsolePlugin instead (works offline, asks for the token once).
+              graphiql: false,
               autoTransformHttpErrors: false,
               formatError: formatGraphqlError,
               // HTTP operations authenticate here, before parsing; WebSocket ones in connection_init.
               context: graphqlContext(failures, denied),
               validationRules: protection.validationRules,
               parseOptions: protection.parseOptions,
-              plugins: [graphqlAuthPlugin(denied), graphqlErrorLogging(log), ...protection.plugins],
+              plugins: [graphqlAuthPlugin(denied), graphqlErrorLogging(log), graphqlConsolePlugin(), ...protection.plugins],
               // Subscriptions (docs/events.md): graphql-ws on the same path, the token in connection_init.
               subscriptions: { 'graphql-ws': graphqlWsOptions(failures, denied) },
             };
