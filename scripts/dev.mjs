@@ -29,12 +29,38 @@ function devSettings() {
 
 const children = [];
 let stopping = false;
+/** Resolved when a line of the process's output matches: how dev knows the worker is up (it has no port). */
+const waiters = [];
+function onLine(pattern) {
+  return new Promise((resolve) => waiters.push({ pattern, resolve }));
+}
+
+/** Each child's lines go through as they are (one JSON line per log record), and are watched for `onLine`. */
+function forward(stream, out) {
+  let rest = '';
+  stream.setEncoding('utf8');
+  stream.on('data', (chunk) => {
+    const lines = (rest + chunk).split('\n');
+    rest = lines.pop();
+    for (const line of lines) {
+      out.write(`${line}\n`);
+      for (const w of waiters.filter((x) => x.pattern.test(line))) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(line);
+      }
+    }
+  });
+  stream.on('end', () => rest && out.write(`${rest}\n`));
+}
+
 function start(name, entry, env) {
   const child = spawn(process.execPath, [path.join(root, 'scripts/run-ts.mjs'), entry], {
     cwd: root,
     env,
-    stdio: ['ignore', 'inherit', 'inherit'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  forward(child.stdout, process.stdout);
+  forward(child.stderr, process.stderr);
   children.push(child);
   child.on('exit', (code, signal) => {
     if (stopping) return;
@@ -78,6 +104,8 @@ async function main() {
   env.KUBE_SIM_PORT ??= '6550';
   env.KUBE_SIM_KUBECONFIG ??= path.join(sandboxDir, 'kubeconfig');
   env.LOG_LEVEL ??= 'info';
+  // One line per request is noise while you try things: at debug (LOG_LEVEL=debug shows them again).
+  env.ACCESS_LOG_LEVEL ??= 'debug';
 
   say(`applying migrations to ${redact(env.DATABASE_URL)}`);
   await migrate({ databaseUrl: env.DATABASE_URL, migrationsDir: path.join(root, 'prisma/migrations'), log: (m) => say(m) });
@@ -92,10 +120,12 @@ async function main() {
   await buildDashboard();
 
   say('starting the api and the worker');
+  const workerUp = onLine(/worker up/);
   start('api', 'apps/api/src/main.ts', env);
   start('worker', 'apps/worker/src/main.ts', env);
   const api = `http://127.0.0.1:${env.PORT}`;
   await waitFor('the api', async () => (await fetch(`${api}/readyz`)).ok, 90_000);
+  await Promise.race([workerUp, new Promise((_, reject) => setTimeout(() => reject(new Error('the worker did not come up within 90s')), 90_000).unref())]);
 
   const kubeconfig = readFileSync(env.KUBE_SIM_KUBECONFIG, 'utf8');
   const auth = { authorization: `Bearer ${env.CUTOVER_BOOTSTRAP_TOKEN}`, 'content-type': 'application/json' };
@@ -109,17 +139,17 @@ async function main() {
   else if (reg.status === 200) say('the sandbox cluster `sandbox` is registered (credentials renewed)');
   else throw new Error(`registering the sandbox cluster failed (${reg.status}): ${await reg.text()}`);
 
+  const dashboard = await fetch(`${api}/ui/`).then((r) => r.ok, () => false);
+  const kubeconfigPath = path.relative(process.cwd(), env.KUBE_SIM_KUBECONFIG) || env.KUBE_SIM_KUBECONFIG;
+  // Last, so it is what the screen shows; the processes log at info from here on (requests at debug).
   console.log(`
-  Cutover is running.
-
-    REST + OpenAPI UI   ${api}/docs
-    GraphQL             ${api}/graphql
-    admin token         ${env.CUTOVER_BOOTSTRAP_TOKEN}
-    sandbox cluster     kubectl --kubeconfig ${path.relative(process.cwd(), env.KUBE_SIM_KUBECONFIG)} get nodes
-
-    try:  curl -s -H "Authorization: Bearer ${env.CUTOVER_BOOTSTRAP_TOKEN}" ${api}/v1/clusters
-
-  Dev secrets live in ${path.relative(process.cwd(), devEnvFile)} (delete it to start afresh). Ctrl-C stops everything.
+\x1b[1m  Cutover is running\x1b[0m
+    API + OpenAPI UI  ${api}/docs
+    GraphQL console   ${api}/graphql${dashboard ? `\n    dashboard         ${api}/ui/` : ''}
+    admin token       ${env.CUTOVER_BOOTSTRAP_TOKEN}
+    sandbox cluster   kubectl --kubeconfig ${kubeconfigPath} get nodes
+    try               curl -s -H "authorization: Bearer ${env.CUTOVER_BOOTSTRAP_TOKEN}" ${api}/v1/clusters
+    stop              Ctrl-C (secrets and token are kept in ${path.relative(process.cwd(), devEnvFile)}; docs/getting-started.md#restarting)
 `);
 }
 

@@ -11,7 +11,7 @@ import { withDistinctHeaders, withProblemResponses } from './common/errors/probl
 import { clientErrorHandler, configureExpress, configureFastify, fastifyServerOptions, genRequestId, type HttpObserver } from './common/http/http-setup';
 import { ApiMetrics } from './modules/metrics/api-metrics.service';
 import { mountQueueBoard } from './modules/queue-board/queue-board.setup';
-import { PinoNestLogger, createLogger } from './common/logging/logger';
+import { apiNestLogger, createLogger } from './common/logging/logger';
 import { ApiLogController, lazyRequestLogger } from './common/logging/request-logger';
 
 export type HttpAdapterKind = 'fastify' | 'express';
@@ -59,7 +59,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<INestAp
   const config = options.config ?? loadConfig(options.env ?? process.env, 'api');
   const logger = createLogger({ level: options.logLevel ?? config.logLevel, destination: options.logDestination });
   const module = AppModule.register({ config, logger, schemaFile: options.schemaFile ?? true, extraModules: options.extraModules });
-  const common = { bodyParser: false, logger: new PinoNestLogger(logger) } as const;
+  const common = { bodyParser: false, logger: apiNestLogger(logger) } as const;
 
   let app: INestApplication;
   if (adapter === 'fastify') {
@@ -68,7 +68,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<INestAp
       loggerInstance: logger,
       genReqId: genRequestId,
       requestIdHeader: false,
-      logController: new ApiLogController(logger),
+      logController: new ApiLogController(logger, config.accessLogLevel),
       childLoggerFactory: lazyRequestLogger,
     });
     const nest = await NestFactory.create<NestFastifyApplication>(module, fastify, common);
@@ -78,7 +78,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<INestAp
   } else {
     const nest = await NestFactory.create<NestExpressApplication>(module, new ExpressAdapter(), common);
     nest.disable('x-powered-by');
-    configureExpress(nest, logger, httpObserver(nest));
+    configureExpress(nest, logger, httpObserver(nest), config.accessLogLevel);
     const server = nest.getHttpServer() as Server;
     server.headersTimeout = config.httpTimeouts.headersMs;
     server.requestTimeout = config.httpTimeouts.requestMs;

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
-import { ConfigError, loadConfig } from '@cutover/config';
-import { ConsoleLogger, Logger, type LogLevel } from '@nestjs/common';
+import { ConfigError, PinoNestLogger, createLogger, loadConfig } from '@cutover/config';
+import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { WorkerModule } from './worker.module';
 
@@ -15,11 +15,10 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const levels: LogLevel[] = ['error', 'warn', 'log'];
-  // One JSON object a line where logs are collected (no terminal, or production); readable lines in a terminal.
-  const json = config.nodeEnv === 'production' || !process.stdout.isTTY;
+  // The api's format (pino JSON lines), service `cutover-worker`.
+  const logger = createLogger({ service: 'cutover-worker', level: config.logLevel });
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), {
-    logger: config.logLevel === 'silent' ? false : new ConsoleLogger('worker', { json, logLevels: levels }),
+    logger: config.logLevel === 'silent' ? false : new PinoNestLogger(logger),
   });
   // SIGTERM/SIGINT: the processor stops taking jobs and waits for the running ticks; then everything closes.
   // A SIGKILL needs nothing: decisions are durable before they touch a cluster and effects are idempotent.

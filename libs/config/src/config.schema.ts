@@ -56,6 +56,8 @@ export interface ApiConfig extends CommonConfig {
   authFailureLimit: { limit: number; windowMs: number };
   /** The built dashboard served at /ui (CUTOVER_DASHBOARD_DIR; default dist/dashboard under the working directory). */
   dashboardDir: string;
+  /** The level of the one access-log line per request (ACCESS_LOG_LEVEL): `debug` keeps a dev console quiet. */
+  accessLogLevel: 'info' | 'debug';
 }
 
 export interface WorkerConfig extends CommonConfig {
@@ -152,6 +154,7 @@ const apiSchema = z.object({
   AUTH_FAILURE_WINDOW_MS: int(1_000, 86_400_000, 60_000),
   CUTOVER_DASHBOARD_DIR: z.string().trim().min(1).default('dist/dashboard'),
   QUEUE_BOARD_WRITE: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false'),
+  ACCESS_LOG_LEVEL: z.enum(['info', 'debug'], { error: 'must be info or debug' }).default('info'),
 });
 
 const workerSchema = z.object({
@@ -187,6 +190,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, kind: ProcessKi
       authFailureLimit: { limit: v.AUTH_FAILURE_LIMIT, windowMs: v.AUTH_FAILURE_WINDOW_MS },
       dashboardDir: v.CUTOVER_DASHBOARD_DIR,
       queueBoardWrite: v.QUEUE_BOARD_WRITE === 'true',
+      accessLogLevel: v.ACCESS_LOG_LEVEL,
     };
   }
   const parsed = workerSchema.safeParse(input);

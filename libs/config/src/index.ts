@@ -2,3 +2,4 @@
 export * from './config.errors';
 export * from './config.schema';
 export * from './config.module';
+export * from './pino-logger.service';

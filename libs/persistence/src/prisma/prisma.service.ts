@@ -15,7 +15,44 @@ export function createPrismaClient(options: PrismaConnectionOptions): PrismaClie
 }
 
 export function createPgAdapter({ databaseUrl, poolSize }: PrismaConnectionOptions): PrismaPg {
-  return new PrismaPg({ connectionString: databaseUrl, ...(poolSize ? { max: poolSize } : {}) });
+  return new SerialTransactionsPg({ connectionString: databaseUrl, ...(poolSize ? { max: poolSize } : {}) });
+}
+
+type PgAdapter = Awaited<ReturnType<PrismaPg['connect']>>;
+type PgTransaction = Awaited<ReturnType<PgAdapter['startTransaction']>>;
+
+/**
+ * A transaction holds one pg connection, and a connection runs one statement at a time. Prisma's query interpreter
+ * reads the relations of an `include` with Promise.all (prisma/orm#29468): inside `$transaction` that called
+ * `client.query()` on a client already executing one (pg's DeprecationWarning, an error in pg 9). Here each
+ * transaction's statements (and its commit or rollback) wait their turn instead. Outside transactions Prisma uses
+ * the pool, where concurrent reads get connections of their own.
+ */
+export function serialStatements(tx: PgTransaction): PgTransaction {
+  let tail: Promise<unknown> = Promise.resolve();
+  const inTurn = <T>(run: () => Promise<T>): Promise<T> => {
+    const next = tail.then(run, run);
+    tail = next.catch(() => undefined);
+    return next;
+  };
+  const queryRaw = tx.queryRaw.bind(tx);
+  const executeRaw = tx.executeRaw.bind(tx);
+  const commit = tx.commit.bind(tx);
+  const rollback = tx.rollback.bind(tx);
+  tx.queryRaw = (query) => inTurn(() => queryRaw(query));
+  tx.executeRaw = (query) => inTurn(() => executeRaw(query));
+  tx.commit = () => inTurn(commit);
+  tx.rollback = () => inTurn(rollback);
+  return tx;
+}
+
+class SerialTransactionsPg extends PrismaPg {
+  override async connect(): Promise<PgAdapter> {
+    const adapter = await super.connect();
+    const start = adapter.startTransaction.bind(adapter);
+    adapter.startTransaction = async (isolationLevel) => serialStatements(await start(isolationLevel));
+    return adapter;
+  }
 }
 
 export const PERSISTENCE_OPTIONS = Symbol('PERSISTENCE_OPTIONS');

@@ -166,7 +166,7 @@ export function configureFastify(app: NestFastifyApplication, observe?: HttpObse
 }
 
 /** Express: the same, with pino-http for request logs (Fastify logs requests itself). */
-export function configureExpress(app: NestExpressApplication, logger: Logger, observe?: HttpObserver): void {
+export function configureExpress(app: NestExpressApplication, logger: Logger, observe?: HttpObserver, accessLogLevel: 'info' | 'debug' = 'info'): void {
   if (observe) {
     app.use((req: IncomingMessage & { route?: { path?: string }; baseUrl?: string }, res: ServerResponse, next: () => void) => {
       const started = process.hrtime.bigint();
@@ -180,6 +180,7 @@ export function configureExpress(app: NestExpressApplication, logger: Logger, ob
   app.use(
     pinoHttp({
       logger,
+      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : accessLogLevel),
       genReqId: (req: IncomingMessage, res: ServerResponse) => {
         const id = genRequestId(req);
         res.setHeader(REQUEST_ID_HEADER, id);

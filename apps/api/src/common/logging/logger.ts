@@ -1,87 +1,25 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { LoggerService } from '@nestjs/common';
-import pino, { type DestinationStream, type Logger } from 'pino';
+import type { DestinationStream, Logger } from 'pino';
+import { PinoNestLogger, createLogger as createServiceLogger } from '@cutover/config';
 
 /** The request id of the request being served, for log lines written outside the request's own logger. */
 export const requestScope = new AsyncLocalStorage<{ requestId: string }>();
 
-/**
- * Never logged: credentials in headers, and secret-bearing fields wherever they appear in a logged object
- * (request bodies, errors, service log calls). Kept broad on purpose: a false positive costs a "[redacted]".
- */
-export const REDACT_PATHS = [
-  'req.headers.authorization',
-  'req.headers.cookie',
-  'req.headers["x-api-key"]',
-  'headers.authorization',
-  'authorization',
-  ...['kubeconfig', 'token', 'secret', 'secretKey', 'password', 'caData', 'credentials', 'bootstrapToken'].flatMap((k) => [
-    k,
-    `*.${k}`,
-    `*.*.${k}`,
-  ]),
-];
-
-export interface LoggerOptions {
+export interface ApiLoggerOptions {
   level?: string;
   /** Where lines go (stdout by default); tests pass a stream to read every line back. */
   destination?: DestinationStream;
 }
 
-export function createLogger(options: LoggerOptions = {}): Logger {
-  return pino(
-    {
-      level: options.level ?? 'info',
-      base: { service: 'cutover-api' },
-      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
-      timestamp: pino.stdTimeFunctions.isoTime,
-    },
-    options.destination ?? pino.destination({ sync: false }),
-  );
+/** The api's pino logger: the same format as the worker's (@cutover/config), service `cutover-api`. */
+export function createLogger(options: ApiLoggerOptions = {}): Logger {
+  return createServiceLogger({ service: 'cutover-api', ...options });
 }
 
-function format(message: unknown): { msg: string; obj: Record<string, unknown> } {
-  if (message instanceof Error) return { msg: message.message, obj: { err: message } };
-  if (typeof message === 'object' && message !== null) return { msg: '', obj: message as Record<string, unknown> };
-  return { msg: String(message), obj: {} };
-}
-
-/** Nest's own logging (and `new Logger(...)` in services) as pino JSON lines, with the current request id. */
-export class PinoNestLogger implements LoggerService {
-  constructor(private readonly logger: Logger) {}
-
-  private write(level: 'info' | 'error' | 'warn' | 'debug' | 'trace' | 'fatal', message: unknown, params: unknown[]): void {
-    const { msg, obj } = format(message);
-    // Nest appends the logger's context as the last argument; `logger.log({ ... }, 'text')` puts the text before it.
-    const context = params.length > 0 && typeof params[params.length - 1] === 'string' ? (params[params.length - 1] as string) : undefined;
-    const rest = context === undefined ? params : params.slice(0, -1);
-    // Nest reports errors as (message, stack, context).
-    const stack = rest.find((p): p is string => typeof p === 'string' && p.includes('\n    at '));
-    const text = msg || rest.filter((p): p is string => typeof p === 'string' && p !== stack).join(' ');
+/** Nest's logging as the api's pino lines, with the id of the request being served. */
+export function apiNestLogger(logger: Logger): PinoNestLogger {
+  return new PinoNestLogger(logger, () => {
     const requestId = requestScope.getStore()?.requestId;
-    const extra: Record<string, unknown> = { ...obj };
-    if (context) extra['context'] = context;
-    if (stack) extra['stack'] = stack;
-    if (requestId) extra['requestId'] = requestId;
-    this.logger[level](extra, text);
-  }
-
-  log(message: unknown, ...params: unknown[]): void {
-    this.write('info', message, params);
-  }
-  error(message: unknown, ...params: unknown[]): void {
-    this.write('error', message, params);
-  }
-  warn(message: unknown, ...params: unknown[]): void {
-    this.write('warn', message, params);
-  }
-  debug(message: unknown, ...params: unknown[]): void {
-    this.write('debug', message, params);
-  }
-  verbose(message: unknown, ...params: unknown[]): void {
-    this.write('trace', message, params);
-  }
-  fatal(message: unknown, ...params: unknown[]): void {
-    this.write('fatal', message, params);
-  }
+    return requestId ? { requestId } : undefined;
+  });
 }

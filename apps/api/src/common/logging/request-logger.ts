@@ -94,14 +94,18 @@ export function redactQuery(url: string): string {
  * the level is off. Fastify's other lines (stream errors and the like) are unchanged.
  */
 export class ApiLogController extends LogController {
-  constructor(private readonly logger: Logger) {
+  constructor(
+    private readonly logger: Logger,
+    /** The level of a completed request's line (ACCESS_LOG_LEVEL); errors are always `error`. */
+    private readonly level: 'info' | 'debug' = 'info',
+  ) {
     super({ requestIdLogLabel: 'requestId' });
   }
 
   override incomingRequest(): void {}
 
   override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
-    if (!this.logger.isLevelEnabled(error ? 'error' : 'info')) return;
+    if (!this.logger.isLevelEnabled(error ? 'error' : this.level)) return;
     const line = {
       method: request.method,
       url: redactQuery(request.url),
@@ -110,6 +114,6 @@ export class ApiLogController extends LogController {
       remoteAddress: request.ip,
     };
     if (error) reply.log.error({ ...line, err: error }, 'request errored');
-    else reply.log.info(line, 'request completed');
+    else reply.log[this.level](line, 'request completed');
   }
 }
