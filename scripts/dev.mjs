@@ -10,7 +10,8 @@ import { defaults, requireServices } from './services.mjs';
 import { migrate } from './migrate-lib.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const sandboxDir = path.join(root, '.sandbox');
+// CUTOVER_SANDBOX_DIR: another place for the dev secrets and the sandbox's kubeconfig (the docs test uses its own).
+const sandboxDir = process.env.CUTOVER_SANDBOX_DIR ? path.resolve(process.env.CUTOVER_SANDBOX_DIR) : path.join(root, '.sandbox');
 const devEnvFile = path.join(sandboxDir, 'dev.env.json');
 const say = (msg) => console.log(`\x1b[36m[dev]\x1b[0m ${msg}`);
 
