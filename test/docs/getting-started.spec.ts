@@ -51,7 +51,9 @@ describe('docs/getting-started.md, pasted in order', () => {
         PORT: String(port),
         KUBE_SIM_PORT: String(await freePort()),
         CUTOVER_SANDBOX_DIR: path.join(work, '.sandbox'),
-        CUTOVER_QUEUE_PREFIX: `guide_${path.basename(work).replace(/[^A-Za-z0-9]/g, '')}`,
+        // Under the run's prefix, so the run's clean-up removes its Redis keys.
+        CUTOVER_QUEUE_PREFIX: `${process.env.CUTOVER_QUEUE_PREFIX ?? 'cutover'}-guide`,
+        LOG_LEVEL: 'info',
         CUTOVER_BOOTSTRAP_TOKEN: '',
         KUBE_SIM_TOKEN: '',
         CUTOVER_SECRET_KEY: '',
