@@ -192,6 +192,19 @@ users: [{ name: cutover, user: { token: "${token}" } }]
     expect((await call('patch', '/v1/clusters/ce2e-rotate', { labels: {} }, viewer)).status).toBe(403);
   });
 
+  it('replaces credentials sealed with another secret key (a new CUTOVER_SECRET_KEY) by a complete form', async () => {
+    await call('post', '/v1/clusters', { name: 'ce2e-rekeyed', server, token: 'old', insecureSkipTlsVerify: true });
+    // What another key's ciphertext looks like to this api: bytes it cannot open.
+    await prisma.cluster.update({ where: { name: 'ce2e-rekeyed' }, data: { credentials: new Uint8Array(Buffer.from('sealed with another key')) } });
+    const partial = await call('patch', '/v1/clusters/ce2e-rekeyed', { token: SECRET_TOKEN });
+    expect(partial.status).toBe(422);
+    expect((partial.body.errors as { path: string }[]).map((e) => e.path)).toContain('server');
+    const kubeconfigForm = await call('patch', '/v1/clusters/ce2e-rekeyed', { kubeconfig: kubeconfig(KUBECONFIG_TOKEN) });
+    expect(kubeconfigForm.status).toBe(200);
+    expect(kubeconfigForm.body.lastCheck).toMatchObject({ ok: true });
+    expect((await call('post', '/v1/clusters/ce2e-rekeyed/check')).body).toMatchObject({ ok: true });
+  });
+
   it('updates a cluster through GraphQL too', async () => {
     const res = await request(api.server)
       .post('/graphql')

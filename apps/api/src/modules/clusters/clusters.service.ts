@@ -54,8 +54,8 @@ const CREDENTIAL_FIELDS = ['kubeconfig', 'server', 'token', 'caData', 'insecureS
  * The credentials an update stands for: the token form's fields left out keep their stored values when the cluster
  * already uses a token (a new token alone, a moved server alone); a kubeconfig replaces everything.
  */
-export function mergeCredentialInput(input: UpdateClusterDto, stored: ClusterCredentials): Omit<RegisterClusterDto, 'name'> {
-  if (input.kubeconfig !== undefined || stored.kind !== 'token') return input;
+export function mergeCredentialInput(input: UpdateClusterDto, stored: ClusterCredentials | undefined): Omit<RegisterClusterDto, 'name'> {
+  if (input.kubeconfig !== undefined || stored?.kind !== 'token') return input;
   return {
     server: input.server ?? stored.server,
     token: input.token ?? stored.token,
@@ -175,7 +175,9 @@ export class ClustersService {
     let credentials: { credentials: ClusterCredentials; server: string } | undefined;
     let labels: Record<string, string> | undefined;
     if (newCredentials) {
-      const stored = this.box.openJson<ClusterCredentials>(found.credentials, clusterCredentialsAad(id));
+      // Needed only to keep token-form fields left out; a kubeconfig, or a complete token form, replaces them all, even
+      // when the stored ones cannot be opened any more (sealed with another CUTOVER_SECRET_KEY).
+      const stored = input.kubeconfig === undefined && found.cluster.authKind === 'token' ? this.openStored(found.credentials, id) : undefined;
       const parsed = credentialsFromInput(mergeCredentialInput(input, stored));
       credentials = parsed;
       if (input.labels !== undefined) labels = parsed.labels;
@@ -200,6 +202,14 @@ export class ClustersService {
       await this.audit.append(tx, auditEntry(ctx, { action: 'cluster.update', resourceType: 'cluster', resourceId: name, names: { cluster: name }, input, reason }));
       return toClusterModel(cluster);
     });
+  }
+
+  private openStored(sealed: Buffer, id: string): ClusterCredentials | undefined {
+    try {
+      return this.box.openJson<ClusterCredentials>(sealed, clusterCredentialsAad(id));
+    } catch {
+      return undefined;
+    }
   }
 
   async list(query: PageQuery): Promise<ClusterPage> {
