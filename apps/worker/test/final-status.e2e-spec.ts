@@ -71,6 +71,20 @@ describe('an ended deployment shows what serves', () => {
     expectServing(await finalState(id), s, '1.0.0', 0);
   });
 
+  it('a deployment started right after another ended never shows up in the ended one\'s status', { timeout: 90_000 }, async () => {
+    const s = await serving('final-next');
+    await seedRelease(stack, s, '1.1.0', releaseSpec('example/final-next:1.1.0'));
+    await seedRelease(stack, s, '1.2.0', releaseSpec('example/final-next:1.2.0'));
+    const first = await deploy(stack, s, '1.1.0', CANARY, '1.0.0');
+    await waitPhase(stack, first, ['Paused'], 30_000);
+    await command(stack, first, 'promote', { full: true });
+    await waitPhase(stack, first, ['Succeeded'], 30_000);
+    const next = await deploy(stack, s, '1.2.0', CANARY, '1.1.0');
+    await waitPhase(stack, next, ['Paused'], 30_000);
+    const ended = await finalState(first);
+    expect(deploymentProgress(ended).pods.items.map((p) => p.release)).not.toContain('1.2.0');
+  });
+
   it('RolledBack: the previous release on every pod, no traffic to the broken one', { timeout: 90_000 }, async () => {
     const s = await serving('final-broken');
     await seedRelease(stack, s, '1.1.0', releaseSpec('example/final-broken:broken'));

@@ -135,8 +135,11 @@ export class DeploymentTickService {
 
   /** An ended deployment, after its last effects: record what the cluster shows now (the status only). */
   private async observeEnded(input: TickInput, observation: Observation, meter: ReturnType<typeof newMeter>, active: ActiveTarget): Promise<TickOutcome> {
-    const next = finalStatus(input.state, observation, Date.now());
-    const final = next.status?.final === true;
+    // A deployment started since owns the objects now: what they show is its status, not this one's. Keep the last.
+    const next = (await this.repo.anotherActive(input.target.environmentId, input.id))
+      ? { ...input.state, status: input.state.status ? { ...input.state.status, final: true } : null }
+      : finalStatus(input.state, observation, Date.now());
+    const final = !awaitsFinalObservation(next);
     if (final) this.router.unregister(active);
     const wakeAt = final ? null : Date.now() + FINAL_OBSERVATION_RETRY_MS;
     if (comparable(input.state) === comparable(next)) return { status: 'unchanged', wakeAt, requests: meter.requests };

@@ -324,6 +324,12 @@ export class DeploymentTickRepository {
     return updated.count === 1;
   }
 
+  /** Whether another deployment is active in the environment now (it owns the objects from here on). */
+  async anotherActive(environmentId: string, deploymentId: string): Promise<boolean> {
+    const row = await this.prisma.deployment.findFirst({ where: { activeKey: environmentId, NOT: { id: deploymentId } }, select: { id: true } });
+    return row !== null;
+  }
+
   /** The sealed credentials of a cluster (the worker opens them with SecretBox). */
   async clusterCredentials(clusterId: string): Promise<{ id: string; name: string; credentials: Buffer; updatedAt: Date } | null> {
     const row = await this.prisma.cluster.findUnique({ where: { id: clusterId }, select: { id: true, name: true, credentials: true, updatedAt: true } });
