@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { createTestPrisma } from '@cutover/testing';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runTransaction } from '../transaction/transaction.service';
+import { runTransaction } from '../transaction/transaction-runner.service';
 
 const prisma = createTestPrisma({ poolSize: 2 });
 afterAll(() => prisma.$disconnect());
