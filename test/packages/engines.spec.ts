@@ -1,6 +1,6 @@
 // The Node versions the project declares (package.json `engines.node`) are versions every installed package supports:
 // no package in package-lock.json may ask for a Node we say is enough (npm would warn EBADENGINE, and it may break).
-// Pins that keep it so are package.json `overrides` (docs/adr/0009-quiet-correct-install.md).
+// Pins that keep it so are package.json `overrides` (docs/adr/0010-quiet-correct-install.md).
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
