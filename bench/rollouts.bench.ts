@@ -10,12 +10,15 @@
 // BENCH_KUBE_QPS / BENCH_KUBE_BURST (default 1000 / 1000: the simulator is a local process; the production default
 // is 50 / 100), WORKER_CONCURRENCY = BENCH_CONCURRENCY (64) and DATABASE_POOL_SIZE = BENCH_POOL (32).
 // BENCH_PROFILE=<file> writes a CPU profile of the worker (the last wave); BENCH_SQL=1 tallies its SQL statements;
-// BENCH_NO_RECORD=1 leaves BENCHMARKS.md alone.
+// BENCH_NO_RECORD=1 leaves BENCHMARKS.md alone. BENCH_ANALYSIS=200 adds the analysis part (bench/rollouts-analysis.ts):
+// that many canaries with a background Prometheus analysis at 1 s, against a real Prometheus.
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { TestPrometheus } from '../apps/worker/test/prometheus.testing';
+import { ANALYSIS_CANARIES, analysisCanaryDoc, runAnalysisPhase, startBenchPrometheus, type AnalysisStats } from './rollouts-analysis';
 
 const root = path.resolve(__dirname, '..');
 interface Wave {
@@ -44,6 +47,7 @@ interface WorkerStats {
   /** Per stage: count, summed ms, max ms (ticks, queue wait, wake). */
   timings: Record<string, { count: number; totalMs: number; maxMs: number }>;
   rateLimitWaitMs: number;
+  analysis: AnalysisStats;
 }
 
 // ---- child mode: the worker --------------------------------------------------------------------------------------
@@ -72,12 +76,14 @@ async function workerChild(): Promise<void> {
   const { DeploymentTickService } = await import('../apps/worker/src/ticks/deployment-tick.service');
   const { ClusterGateways } = await import('../apps/worker/src/clusters/cluster-gateways.service');
   const { WakeRouter } = await import('../apps/worker/src/watches/wake-router.service');
+  const { AnalysisRunner } = await import('../apps/worker/src/analysis/analysis-runner.service');
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(loadConfig(process.env, 'worker')), { logger: process.env.BENCH_WARN ? ['error', 'warn'] : ['error'] });
   app.enableShutdownHooks(['SIGTERM']);
   await app.init();
   const ticks = app.get(DeploymentTickService);
   const gateways = app.get(ClusterGateways);
   const router = app.get(WakeRouter);
+  const analysis = app.get(AnalysisRunner);
   let rateLimitWaitBase = 0;
   // BENCH_PROFILE=<file>: a CPU profile of the measured phase (open it in Chrome DevTools).
   const profile = process.env.BENCH_PROFILE;
@@ -101,6 +107,7 @@ async function workerChild(): Promise<void> {
       ticks.stats.clear();
       ticks.timings.clear();
       router.timings.clear();
+      Object.assign(analysis.stats, { measurements: 0, lagsMs: [], answerMs: [] });
       void gateways.rateLimitWaitMs().then((waited) => {
         rateLimitWaitBase = waited;
         process.send?.({ reset: true, cpu: process.cpuUsage() });
@@ -119,6 +126,7 @@ async function workerChild(): Promise<void> {
         totalRequests,
         timings: { ...ticks.timings.snapshot(), ...router.timings.snapshot() },
         rateLimitWaitMs: waited - rateLimitWaitBase,
+        analysis: { ...analysis.stats },
       };
       process.send?.(stats);
     });
@@ -163,11 +171,12 @@ async function main(): Promise<void> {
   const prefix = `bench-rollouts-${randomBytes(3).toString('hex')}`;
   const secretKey = randomBytes(32).toString('hex');
   await migrate({ databaseUrl, createDatabase: true });
-  const sim = await startKubeSim({ port: 0, nodes: Math.max(3, Math.ceil(((CANARY + BLUEGREEN) * REPLICAS * 3) / 100)), timeScale: TIME_SCALE, historySize: 500_000 });
+  const sim = await startKubeSim({ port: 0, nodes: Math.max(3, Math.ceil(((CANARY + BLUEGREEN + ANALYSIS_CANARIES) * REPLICAS * 3) / 100)), timeScale: TIME_SCALE, historySize: 500_000 });
   const prisma = createPrismaClient({ databaseUrl, poolSize: 8 });
   const queue = new DeploymentQueue({ redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', prefix });
   const env = { ...process.env, DATABASE_URL: databaseUrl, CUTOVER_QUEUE_PREFIX: prefix, CUTOVER_SECRET_KEY: secretKey, WORKER_CONCURRENCY: process.env.BENCH_CONCURRENCY ?? '64', RECONCILE_INTERVAL_MS: '10000', DATABASE_POOL_SIZE: process.env.BENCH_POOL ?? '32', KUBE_QPS, KUBE_BURST, LOG_LEVEL: 'error' };
   let child: ChildProcess | null = null;
+  let prom: TestPrometheus | null = null;
 
   try {
     const clusterId = randomUUID();
@@ -192,6 +201,11 @@ async function main(): Promise<void> {
       ...Array.from({ length: BLUEGREEN }, (_, i) => ({ app: `b${i}`, doc: bgDoc })),
       ...Array.from({ length: ROLLBACKS }, (_, i) => ({ app: `w${i}`, doc: warmDoc })),
     ];
+    if (ANALYSIS_CANARIES > 0) {
+      prom = await startBenchPrometheus(ANALYSIS_CANARIES);
+      const url = prom.url;
+      plan.push(...Array.from({ length: ANALYSIS_CANARIES }, (_, i) => ({ app: `a${i}`, doc: analysisCanaryDoc(url, `a${i}`) as typeof canaryDoc })));
+    }
     for (const p of plan) {
       const a = await prisma.application.create({ data: { name: p.app } });
       const e = await prisma.environment.create({ data: { applicationId: a.id, name: 'prod', clusterId, namespace: 'bench', replicas: REPLICAS, strategy: p.doc as object, servicePort: 80 } });
@@ -365,6 +379,27 @@ async function main(): Promise<void> {
       rollbackMs.push(await flipped);
     }
 
+    let analysisPhase: Awaited<ReturnType<typeof runAnalysisPhase>> | null = null;
+    if (ANALYSIS_CANARIES > 0) {
+      const analysed = apps.filter((a) => a.app.startsWith('a'));
+      analysisPhase = await runAnalysisPhase({
+        deployAll: () =>
+          Promise.all(
+            analysed.map(async (a) => {
+              const id = await deploy(a, versions[a.version]!, versions[a.version - 1]!);
+              a.version += 1;
+              return id;
+            }),
+          ),
+        allDone,
+        reset: async () => (await ask<{ cpu: NodeJS.CpuUsage }>(child!, 'reset', (m) => typeof m === 'object' && m !== null && 'reset' in m)).cpu,
+        stats: async () => {
+          const s = await ask<WorkerStats>(child!, 'stats', (m) => typeof m === 'object' && m !== null && 'statements' in m);
+          return { cpuSeconds: s.cpuSeconds, analysis: s.analysis };
+        },
+      });
+    }
+
     // The top-level figures are the largest wave's (comparable with earlier entries); `waves` holds every wave.
     const main = waves.reduce((a, b) => (b.result.canary + b.result.blueGreen > a.result.canary + a.result.blueGreen ? b : a));
     const result = {
@@ -377,6 +412,7 @@ async function main(): Promise<void> {
       fastRollbackMsP50: ms(pct(rollbackMs, 50)),
       fastRollbackMsMax: ms(Math.max(...rollbackMs)),
       waves: waves.map((w) => w.result),
+      ...(analysisPhase ? { analysis: analysisPhase.result } : {}),
       machine: `${os.cpus().length} cpu, node ${process.version}`,
     };
     const rollbackLine = `fast rollback (warm window)         p50 ${result.fastRollbackMsP50} ms, max ${result.fastRollbackMsMax} ms (${rollbackMs.length} samples)`;
@@ -384,7 +420,7 @@ async function main(): Promise<void> {
     if (process.env.BENCH_NO_RECORD !== '1') {
       const file = path.join(root, 'BENCHMARKS.md');
       if (!existsSync(file)) writeFileSync(file, '# Benchmarks\n\nAppended by `npm run bench:*`; the last line of each entry is the JSON the run printed.\n');
-      const text = [...waves.flatMap((w) => w.lines), rollbackLine].join('\n');
+      const text = [...waves.flatMap((w) => w.lines), rollbackLine, ...(analysisPhase?.lines ?? [])].join('\n');
       appendFileSync(file, `\n## bench:rollouts — ${result.at}\n\n\`\`\`\n${text}\n${JSON.stringify(result)}\n\`\`\`\n`);
     }
     process.stdout.write(`${JSON.stringify(result)}\n`);
@@ -398,6 +434,7 @@ async function main(): Promise<void> {
     await queue.close();
     await prisma.$disconnect();
     await sim.stop();
+    await prom?.stop();
     await dropDatabase(databaseUrl).catch(() => undefined);
   }
 }

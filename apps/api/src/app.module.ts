@@ -25,6 +25,7 @@ import { ClustersModule } from './modules/clusters/clusters.module';
 import { EnvironmentsModule } from './modules/environments/environments.module';
 import { EventsModule } from './modules/events/events.module';
 import { ReleasesModule } from './modules/releases/releases.module';
+import { AnalysisTemplatesModule } from './modules/analysis-templates/analysis-templates.module';
 import { HealthModule } from './modules/health/health.module';
 import { TokensModule } from './modules/tokens/tokens.module';
 import { NotificationsModule } from './modules/notifications/notifications.module';
@@ -35,7 +36,7 @@ import { OverviewModule } from './modules/overview/overview.module';
 import { SessionModule } from './modules/session/session.module';
 
 /** Resource modules: add yours here (one line). */
-const resourceModules = [HealthModule, MetricsModule, TokensModule, AuditModule, ClustersModule, AppsModule, EnvironmentsModule, ReleasesModule, DeploymentsModule, EventsModule, NotificationsModule, ChatOpsModule, SessionModule, OverviewModule, DashboardModule];
+const resourceModules = [HealthModule, MetricsModule, TokensModule, AuditModule, ClustersModule, AppsModule, EnvironmentsModule, ReleasesModule, AnalysisTemplatesModule, DeploymentsModule, EventsModule, NotificationsModule, ChatOpsModule, SessionModule, OverviewModule, DashboardModule];
 
 export interface AppModuleOptions {
   config: ApiConfig;

@@ -1,6 +1,8 @@
 import { CutoverConfigModule, type WorkerConfig } from '@cutover/config';
 import { type DynamicModule, Module } from '@nestjs/common';
 import {
+  AnalysisMeasurementRepository,
+  AnalysisTemplateRepository,
   ClusterRepository,
   DeploymentEventRepository,
   DeploymentRepository,
@@ -11,6 +13,13 @@ import {
   PersistenceModule,
 } from '@cutover/persistence';
 import { QueueModule } from '@cutover/queue';
+import { AnalysisCredentials } from './analysis/analysis-credentials.service';
+import { AnalysisRunner } from './analysis/analysis-runner.service';
+import { MetricProviders } from './analysis/metric-providers.service';
+import { HttpProviderClient } from './analysis/providers/http.provider';
+import { JobProviderClient } from './analysis/providers/job.provider';
+import { PrometheusProviderClient } from './analysis/providers/prometheus.provider';
+import { WebProviderClient } from './analysis/providers/web.provider';
 import { CheckRunner } from './checks/check-runner.service';
 import { ClusterGateways } from './clusters/cluster-gateways.service';
 import { EffectsRunner } from './effects/effects-runner.service';
@@ -38,6 +47,16 @@ export class WorkerModule {
         WakeRouter,
         ClusterGateways,
         CheckRunner,
+        // Analysis: providers and the runner that measures beside the ticks (docs/analysis.md).
+        AnalysisMeasurementRepository,
+        AnalysisTemplateRepository,
+        AnalysisCredentials,
+        PrometheusProviderClient,
+        WebProviderClient,
+        JobProviderClient,
+        HttpProviderClient,
+        MetricProviders,
+        AnalysisRunner,
         EffectsRunner,
         DeploymentTickService,
         DeploymentProcessor,
@@ -53,7 +72,7 @@ export class WorkerModule {
         NotificationDeliveryProcessor,
         NotificationDispatcher,
       ],
-      exports: [WorkerMetrics, DeploymentTickService, Reconciler, ClusterGateways, NotificationDispatcher, NotificationDeliveryProcessor],
+      exports: [WorkerMetrics, AnalysisRunner, DeploymentTickService, Reconciler, ClusterGateways, NotificationDispatcher, NotificationDeliveryProcessor],
     };
   }
 }

@@ -13,6 +13,21 @@ export {
 } from './model/release/k8s-syntax.rules';
 export { validateLabels, isReservedLabelKey, MAX_LABELS } from './model/release/labels.rules';
 export { parseQuantity, compareQuantities, type Quantity } from './model/release/quantity.rules';
+export * from './model/analysis/analysis.types';
+export { parseAnalysisRef, parseMetric, parseMetrics, parseTemplateInput, DEFAULT_CONSECUTIVE_ERROR_LIMIT, type AnalysisTemplateInput } from './model/analysis/analysis-document.rules';
+export { conditionError, evaluateCondition } from './model/analysis/analysis-condition.rules';
+export { assessMetric, assessRun, isRunOver, measurementDueAt, measurementPhase, noDataReason, toMeasurement, valueText } from './model/analysis/analysis-verdict.rules';
+export {
+  checkTemplatePlaceholders,
+  referencedTemplates,
+  resolveStrategyAnalyses,
+  strategyAnalyses,
+  withoutAnalyses,
+  type AnalysisTemplateDoc,
+  type AnalysisVars,
+} from './model/analysis/analysis-resolve.rules';
+export { analysisGates, analysisSeconds, type AnalysisGate } from './model/analysis/analysis-gates.rules';
+export { FieldReader } from './model/strategy-document/strategy-fields.rules';
 export * from './model/strategy-document/strategy-document.types';
 export * from './model/strategy-document/strategy-document.rules';
 export { parseDuration, resolveIntOrPercent } from './model/strategy-document/strategy-fields.rules';

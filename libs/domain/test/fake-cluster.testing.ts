@@ -1,7 +1,8 @@
 // A tiny in-memory model of the objects a deployment owns, for the machines' unit and property tests only: it
 // applies effects the way the worker would and moves pods toward readiness when told to. Deterministic: the
 // tests choose how far each `progress` goes.
-import type { Effect } from '../src/model/deployment/effect.types';
+import type { AnalysisPhase } from '../src/model/analysis/analysis.types';
+import type { AnalysisWhere, Effect } from '../src/model/deployment/effect.types';
 import type { ContainerObservation, Observation, PodObservation, WorkloadObservation } from '../src/model/deployment/observation.types';
 
 export type Breakage = 'crash' | 'pull' | 'init' | 'slow';
@@ -29,6 +30,11 @@ export interface FakeClusterOptions {
   /** Check names and their outcome (default Passed). */
   checkOutcome?: Record<string, 'Passed' | 'Failed' | 'Inconclusive'>;
   capacity?: Observation['capacity'];
+  /**
+   * Verdicts of analysis runs, by runId ("step2-1", "background-1") or by where they run ("step", "background",
+   * "prePromotion", "postPromotion"). Default: Successful, but a background analysis keeps measuring (Running).
+   */
+  analysisOutcome?: Record<string, AnalysisPhase>;
 }
 
 export class FakeCluster {
@@ -37,6 +43,7 @@ export class FakeCluster {
   traffic: { canaryWeight: number; headerRoute: boolean } | null = null;
   readonly jobs = new Map<string, { attempt: number; hook: string; status: 'Running' | 'Complete' | 'Failed' }>();
   readonly checks = new Map<string, { name: string; status: 'Running' | 'Passed' | 'Failed' | 'Inconclusive' }>();
+  readonly analyses = new Map<string, { where: AnalysisWhere; metrics: string[]; phase: AnalysisPhase }>();
   readonly applied: Effect[] = [];
 
   constructor(readonly options: FakeClusterOptions = {}) {}
@@ -99,6 +106,9 @@ export class FakeCluster {
         case 'runCheck':
           if (!this.checks.has(e.checkId)) this.checks.set(e.checkId, { name: e.spec.name, status: 'Running' });
           break;
+        case 'runAnalysis':
+          if (!this.analyses.has(e.runId)) this.analyses.set(e.runId, { where: e.where, metrics: e.metrics.map((m) => m.name), phase: 'Running' });
+          break;
       }
     }
   }
@@ -128,6 +138,11 @@ export class FakeCluster {
     }
     for (const check of this.checks.values()) {
       if (check.status === 'Running') check.status = this.options.checkOutcome?.[check.name] ?? 'Passed';
+    }
+    for (const [runId, run] of this.analyses) {
+      if (run.phase !== 'Running') continue;
+      const outcome = this.options.analysisOutcome;
+      run.phase = outcome?.[runId] ?? outcome?.[run.where] ?? (run.where === 'background' ? 'Running' : 'Successful');
     }
   }
 
@@ -162,7 +177,13 @@ export class FakeCluster {
     const checks = Object.fromEntries(
       [...this.checks].map(([id, c]) => [id, { checkId: id, status: c.status, successes: c.status === 'Passed' ? 1 : 0, failures: c.status === 'Failed' ? 1 : 0, message: null }]),
     );
-    return { workloads, pods, services, traffic: this.traffic, jobs, checks, capacity: this.options.capacity ?? null };
+    const analyses: Observation['analyses'] = {};
+    for (const [runId, run] of this.analyses) {
+      if (run.phase === 'Running') continue;
+      const metrics = run.metrics.map((name) => ({ name, phase: run.phase, measurements: 1, successful: run.phase === 'Successful' ? 1 : 0, failed: run.phase === 'Failed' ? 1 : 0, inconclusive: run.phase === 'Inconclusive' ? 1 : 0, error: run.phase === 'Error' ? 1 : 0, consecutiveErrors: run.phase === 'Error' ? 1 : 0, message: null, lastValue: '1' }));
+      analyses[runId] = { runId, phase: run.phase, message: `fake ${run.phase}`, metrics };
+    }
+    return { workloads, pods, services, traffic: this.traffic, jobs, checks, analyses, capacity: this.options.capacity ?? null };
   }
 
   private pod(w: FakeWorkload, release: string, i: number, ready: boolean): PodObservation {

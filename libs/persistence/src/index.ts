@@ -36,3 +36,5 @@ export * from './repositories/notification-delivery.repository';
 export * from './repositories/chat-identity.repository';
 export * from './repositories/dashboard-session.repository';
 export * from './repositories/overview.repository';
+export * from './repositories/analysis-measurement.repository';
+export * from './repositories/analysis-template.repository';

@@ -337,6 +337,47 @@ describe('every model round-trips through the generated client', () => {
     expect(await prisma.dashboardSession.count({ where: { id: session.id } })).toBe(0);
   });
 
+  it('AnalysisTemplate and AnalysisMeasurement', async () => {
+    const { application, environment, v1 } = await graph();
+    const template = await prisma.analysisTemplate.create({
+      data: cover('AnalysisTemplate', {
+        applicationId: application.id,
+        name: 'error-rate',
+        version: 1,
+        spec: { args: [{ name: 'service', value: null }], metrics: [] },
+        digest: 'sha256:x',
+        credentialsKind: 'bearer',
+        credentials: Buffer.from([9, 8, 7]),
+        createdBy: 'alice',
+      }),
+    });
+    expect(Buffer.from((await prisma.analysisTemplate.findUniqueOrThrow({ where: { id: template.id } })).credentials!)).toEqual(Buffer.from([9, 8, 7]));
+    await expect(prisma.analysisTemplate.create({ data: { applicationId: application.id, name: 'error-rate', version: 1, spec: {}, digest: 'y', createdBy: 'bob' } })).rejects.toSatisfy(isUniqueViolation);
+    const deployment = await prisma.deployment.create({
+      data: { environmentId: environment.id, releaseId: v1.id, strategy: { type: 'Recreate' }, phase: 'Progressing', createdBy: 'alice' },
+    });
+    const m = await prisma.analysisMeasurement.create({
+      data: cover('AnalysisMeasurement', {
+        deploymentId: deployment.id,
+        runId: 'step2-1',
+        stage: 'step',
+        metric: 'errors',
+        provider: 'prometheus',
+        phase: 'Successful',
+        value: '[0.01]',
+        message: 'ok',
+        query: 'up',
+        scheduledAt: at('2026-12-07T00:00:00.001Z'),
+        measuredAt: at('2026-12-07T00:00:00.042Z'),
+      }),
+    });
+    expect(typeof m.id).toBe('bigint');
+    expect((await prisma.analysisMeasurement.findUniqueOrThrow({ where: { id: m.id } })).measuredAt.toISOString()).toBe('2026-12-07T00:00:00.042Z');
+    await prisma.deployment.delete({ where: { id: deployment.id } });
+    expect(await prisma.analysisMeasurement.count({ where: { id: m.id } })).toBe(0);
+    await prisma.application.delete({ where: { id: application.id } }).catch(() => undefined);
+  });
+
   it('wrote every scalar field of every model', () => {
     for (const model of readPrismaSchema()) {
       const missing = model.fields.filter((field) => field.scalar && !AUTO.has(field.name) && !written.get(model.name)?.has(field.name));

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ReleaseSpec } from '@cutover/domain';
 import type { AppTarget, KubeGateway, ReleaseRef, RequestMeter } from '@cutover/k8s';
 import { DeploymentTickRepository, type PendingEffect } from '@cutover/persistence';
+import { AnalysisRunner } from '../analysis/analysis-runner.service';
 import { CheckRunner } from '../checks/check-runner.service';
 
 export interface EffectsScope {
@@ -9,7 +10,7 @@ export interface EffectsScope {
   applicationId: string;
   /** The release the deployment deploys. */
   release: string;
-  target: AppTarget;
+  target: AppTarget & { clusterId: string };
   gateway: KubeGateway;
   meter: RequestMeter;
 }
@@ -17,7 +18,7 @@ export interface EffectsScope {
 /**
  * Runs committed effects in order, each an idempotent "make it so", then marks them done in one statement. A
  * failure stops the run: what is left stays pending and the next tick finishes it before deciding anything new.
- * runCheck effects are handed to the check runner and marked done when their result is recorded.
+ * runCheck and runAnalysis effects are handed to their runners and marked done when their result is recorded.
  */
 @Injectable()
 export class EffectsRunner {
@@ -27,6 +28,7 @@ export class EffectsRunner {
   constructor(
     @Inject(DeploymentTickRepository) private readonly repo: DeploymentTickRepository,
     @Inject(CheckRunner) private readonly checks: CheckRunner,
+    @Inject(AnalysisRunner) private readonly analyses: AnalysisRunner,
   ) {}
 
   /** Returns how many effects needed no request (already true): they bring no watch event to wake the next tick. */
@@ -38,6 +40,10 @@ export class EffectsRunner {
     for (const pending of effects) {
       if (pending.effect.kind === 'runCheck') {
         this.checks.start(scope.deploymentId, pending.id, pending.effect);
+        continue;
+      }
+      if (pending.effect.kind === 'runAnalysis') {
+        this.analyses.start(scope.deploymentId, pending.id, pending.effect, scope.target);
         continue;
       }
       const before = scope.meter.requests;

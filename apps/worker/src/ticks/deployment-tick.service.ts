@@ -87,7 +87,7 @@ export class DeploymentTickService {
   }
 
   private async run(input: TickInput, meter: ReturnType<typeof newMeter>, active: ActiveTarget): Promise<TickOutcome> {
-    const target: AppTarget = input.target;
+    const target: AppTarget & { clusterId: string } = input.target;
     const gateway = await this.gateways.get(input.target.clusterId);
     const scope = { deploymentId: input.id, applicationId: input.applicationId, release: input.state.ctx.release, target, gateway, meter };
     let observation: Observation;
@@ -104,6 +104,7 @@ export class DeploymentTickService {
     }
     if (awaitsFinalObservation(input.state) && input.commands.length === 0) return this.observeEnded(input, observation, meter, active);
     observation.checks = { ...input.checkResults, ...this.checks.progress(input.id) };
+    observation.analyses = input.analysisResults;
     const decision = decide(input.state, observation, input.commands, Date.now());
     if (nothingChanged(input.state, decision)) return { status: 'unchanged', wakeAt: decision.wakeAt, requests: meter.requests };
 

@@ -120,7 +120,7 @@ export class KubeClient {
     return this.connection;
   }
 
-  private async request<T>(method: string, path: string, body?: unknown, contentType = 'application/json', query: Record<string, string> = {}, timeoutMs = REQUEST_TIMEOUT_MS): Promise<T> {
+  private async request<T>(method: string, path: string, body?: unknown, contentType = 'application/json', query: Record<string, string> = {}, timeoutMs = REQUEST_TIMEOUT_MS, raw = false): Promise<T> {
     const { agent, headers } = await this.connect();
     const url = new URL(path, this.server);
     for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
@@ -159,7 +159,7 @@ export class KubeClient {
             } catch {
               parsed = undefined;
             }
-            if (status >= 200 && status < 300) return resolve(parsed as T);
+            if (status >= 200 && status < 300) return resolve((raw ? text : parsed) as T);
             const s = (parsed ?? {}) as { message?: string; reason?: string };
             reject(new KubeApiError(status, s.reason ?? 'Unknown', `${method} ${url.pathname} → ${status}: ${s.message ?? text.slice(0, 200)}`));
           });
@@ -192,6 +192,12 @@ export class KubeClient {
     await this.gate(meter);
     const list = await this.request<{ items?: KubeObject[]; metadata?: { resourceVersion?: string } }>('GET', resourcePath(apiVersion, kind, namespace), undefined, undefined, labelSelector ? { labelSelector } : {});
     return { items: (list.items ?? []).map((o) => ({ ...o, apiVersion, kind })), resourceVersion: list.metadata?.resourceVersion ?? '' };
+  }
+
+  /** The last `tailLines` lines a pod's container printed (the /log subresource, as text). */
+  async podLog(namespace: string, pod: string, container: string, tailLines: number, meter?: RequestMeter): Promise<string> {
+    await this.gate(meter);
+    return this.request<string>('GET', `${resourcePath('v1', 'Pod', namespace, pod)}/log`, undefined, undefined, { container, tailLines: String(tailLines) }, REQUEST_TIMEOUT_MS, true);
   }
 
   async create(o: KubeObject, meter?: RequestMeter): Promise<KubeObject> {

@@ -130,7 +130,7 @@ export class KubeGateway {
     this.namespaces.add(namespace);
   }
 
-  /** Makes one effect true (runCheck is not the cluster's business: the worker runs checks). */
+  /** Makes one effect true (runCheck and runAnalysis are not the cluster's business: the worker runs them). */
   async apply(target: AppTarget, effect: Effect, ctx: EffectContext): Promise<void> {
     switch (effect.kind) {
       case 'ensureWorkload':
@@ -146,6 +146,7 @@ export class KubeGateway {
       case 'ensureHookJob':
         return this.ensureHookJob(target, effect, ctx);
       case 'runCheck':
+      case 'runAnalysis':
         return;
     }
   }

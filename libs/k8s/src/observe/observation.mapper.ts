@@ -171,6 +171,7 @@ export function buildObservation(target: Pick<AppTarget, 'app' | 'environment'>,
     traffic: trafficObservation(target.app, objects.ingresses.filter(mine), objects.httproutes.filter(mine)),
     jobs,
     checks: {},
+    analyses: {},
     capacity: null,
   };
 }

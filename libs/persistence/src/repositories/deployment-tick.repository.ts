@@ -3,7 +3,7 @@
 // the consumed commands share one transaction (with audit entries for what the system did on its own).
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import type { CheckObservation, Command, Decision, DeploymentState, Effect, ReleaseSpec } from '@cutover/domain';
+import type { AnalysisRunStatus, CheckObservation, Command, Decision, DeploymentState, Effect, ReleaseSpec } from '@cutover/domain';
 import { isTerminal } from '@cutover/domain';
 import type { Prisma, PrismaClient } from '../generated/prisma/client';
 import { AuditRepository } from '../audit/audit.repository';
@@ -42,6 +42,8 @@ export interface TickInput {
   checkResults: Record<string, CheckObservation>;
   /** When the deployment was created (its duration, for metrics). */
   createdAt: Date;
+  /** Verdicts of runAnalysis effects that finished (by runId). */
+  analysisResults: Record<string, AnalysisRunStatus>;
 }
 
 export interface ActiveDeployment {
@@ -141,16 +143,18 @@ export class DeploymentTickRepository {
       include: {
         environment: { include: { application: { select: { name: true } } } },
         commands: { where: { status: 'pending' }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] },
-        effects: { where: { OR: [{ status: 'pending' }, { kind: 'runCheck' }] }, orderBy: [{ tick: 'asc' }, { ordinal: 'asc' }] },
+        effects: { where: { OR: [{ status: 'pending' }, { kind: { in: ['runCheck', 'runAnalysis'] } }] }, orderBy: [{ tick: 'asc' }, { ordinal: 'asc' }] },
       },
     });
     if (!row) return null;
     const env = row.environment;
     const checkResults: Record<string, CheckObservation> = {};
+    const analysisResults: Record<string, AnalysisRunStatus> = {};
     const unfinished: PendingEffect[] = [];
     for (const e of row.effects) {
-      const payload = e.payload as unknown as Effect & { result?: CheckObservation };
+      const payload = e.payload as unknown as Effect & { result?: CheckObservation & AnalysisRunStatus };
       if (e.kind === 'runCheck' && payload.result) checkResults[payload.result.checkId] = payload.result;
+      if (e.kind === 'runAnalysis' && payload.result) analysisResults[payload.result.runId] = payload.result;
       if (e.status === 'pending') {
         const { result: _result, ...effect } = payload;
         unfinished.push({ id: e.id, tick: e.tick, ordinal: e.ordinal, effect: effect as Effect });
@@ -175,6 +179,7 @@ export class DeploymentTickRepository {
       unfinished,
       checkResults,
       createdAt: row.createdAt,
+      analysisResults,
     };
   }
 
@@ -304,7 +309,7 @@ export class DeploymentTickRepository {
   async listActive(clusterIds?: readonly string[]): Promise<ActiveDeployment[]> {
     const rows = await this.prisma.deployment.findMany({
       where: {
-        OR: [{ phase: { in: ACTIVE_PHASES } }, { effects: { some: { status: 'pending', kind: { not: 'runCheck' } } } }],
+        OR: [{ phase: { in: ACTIVE_PHASES } }, { effects: { some: { status: 'pending', kind: { notIn: ['runCheck', 'runAnalysis'] } } } }],
         ...(clusterIds ? { environment: { clusterId: { in: [...clusterIds] } } } : {}),
       },
       select: { id: true, environment: { select: { name: true, namespace: true, clusterId: true, application: { select: { name: true } } } } },
@@ -344,7 +349,7 @@ export class DeploymentTickRepository {
 
   /** Whether some effect of the deployment (other than running a check) was applied: it changed the cluster. */
   async touchedCluster(deploymentId: string): Promise<boolean> {
-    const done = await this.prisma.deploymentEffect.findFirst({ where: { deploymentId, status: 'done', kind: { not: 'runCheck' } }, select: { id: true } });
+    const done = await this.prisma.deploymentEffect.findFirst({ where: { deploymentId, status: 'done', kind: { notIn: ['runCheck', 'runAnalysis'] } }, select: { id: true } });
     return done !== null;
   }
 }

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, type Phase } from '@cutover/domain';
-import { ApplicationRepository, DeploymentRepository, EnvironmentRepository } from '@cutover/persistence';
+import { AnalysisMeasurementRepository, ApplicationRepository, DeploymentRepository, EnvironmentRepository } from '@cutover/persistence';
 import { limitOf } from '../../common/pagination/page-query.dto';
 import { decodeCursor, mapPage, toPage, type Page } from '../../common/pagination/pagination.rules';
-import { toDeploymentModel, toDetailModel } from './deployment.mapper';
+import { detailEtagOf, toDeploymentModel, toDetailModel } from './deployment.mapper';
 import type { HistoryArgs, ListDeploymentsQuery } from './dto/list-deployments.dto';
 import type { DeploymentDetailModel } from './models/deployment-detail.model';
 import type { DeploymentModel } from './models/deployment.model';
@@ -15,6 +15,7 @@ export class DeploymentQueriesService {
     private readonly apps: ApplicationRepository,
     private readonly environments: EnvironmentRepository,
     private readonly deployments: DeploymentRepository,
+    private readonly measurements: AnalysisMeasurementRepository,
   ) {}
 
   async list(query: ListDeploymentsQuery): Promise<Page<DeploymentModel>> {
@@ -33,7 +34,20 @@ export class DeploymentQueriesService {
   async get(id: string): Promise<DeploymentDetailModel> {
     const detail = await this.deployments.getDetail(id);
     if (!detail) throw DomainError.notFound('deployment', id);
-    return toDetailModel(detail);
+    // Measurements arrive between ticks (the version does not move): the newest one's id joins the ETag.
+    const [runs, measurements, lastMeasurement] = await Promise.all([
+      this.measurements.runs(id),
+      this.measurements.ofDeployment(id, 200),
+      this.measurements.lastId(id),
+    ]);
+    return {
+      ...toDetailModel(detail),
+      etag: detailEtagOf(detail.version, detail.commands.length + lastMeasurement),
+      analysis: {
+        runs,
+        measurements: measurements.map((m) => ({ ...m, scheduledAt: new Date(m.scheduledAt), measuredAt: new Date(m.at) })),
+      },
+    };
   }
 
   private async page(filter: { environmentId?: string; app?: string; environment?: string; phase?: Phase }, query: { limit?: number; cursor?: string }): Promise<Page<DeploymentModel>> {

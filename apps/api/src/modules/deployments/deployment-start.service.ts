@@ -5,6 +5,7 @@ import {
   initialDeploymentState,
   parseStrategyDocument,
   supersede,
+  withoutAnalyses,
   type RequestContext,
   type StrategyDocument,
 } from '@cutover/domain';
@@ -23,6 +24,7 @@ import {
 } from '@cutover/persistence';
 import { auditEntry } from '../../common/audit/audit-entry.mapper';
 import { IdempotencyService, type IdempotentRequest } from '../../common/idempotency/idempotency.service';
+import { AnalysisResolver } from '../analysis-templates/analysis-resolver.service';
 import { assertScopeAudited, refuseAudited, refusedEntry } from './deployment-audit.rules';
 import type { CommandOutcome, CommandRequest } from './deployment-command.types';
 import { deploymentContextOf } from './deployment-context.mapper';
@@ -96,6 +98,7 @@ export class DeploymentStartService {
     private readonly audit: AuditRepository,
     private readonly idempotency: IdempotencyService,
     private readonly waker: DeploymentWaker,
+    private readonly analyses: AnalysisResolver,
   ) {}
 
   async create(ctx: RequestContext, body: CreateDeploymentDto, idempotencyKey: string | null = null): Promise<CreateAnswer> {
@@ -111,7 +114,7 @@ export class DeploymentStartService {
     if (!env) throw fieldError('environment', 'exists', `app "${body.app}" has no environment "${body.environment}"`);
     const release = await this.releases.findByVersion(app.id, body.release);
     if (!release) throw fieldError('release', 'exists', `app "${body.app}" has no release "${body.release}"`);
-    const strategy = override ?? parseStrategy(env.strategy);
+    const parsedStrategy = override ?? parseStrategy(env.strategy);
 
     let created: DeploymentRecord;
     try {
@@ -127,6 +130,15 @@ export class DeploymentStartService {
           await this.supersede(tx, ctx, active, id, body.reason ?? null);
         }
         const previous = await this.deployments.latestSucceeded(locked.id, tx);
+        // Analysis templates and arguments resolved now: a missing one is refused before anything is written.
+        const strategy = await this.analyses.resolve(parsedStrategy, {
+          applicationId: app.id,
+          app: app.name,
+          environment: locked.name,
+          namespace: env.namespace,
+          release: release.version,
+          previousRelease: previous?.release ?? null,
+        });
         const deployment = await this.insert(tx, ctx, {
           id,
           env: locked,
@@ -191,7 +203,8 @@ export class DeploymentStartService {
     const release = await this.releases.findByVersion(env.applicationId, d.previousRelease, tx);
     if (!release) return { ok: false, error: DomainError.notFound('release', `${d.app}@${d.previousRelease}`) };
 
-    const strategy = parseStrategy(env.strategy);
+    // A rollback goes back to what served before without waiting on metrics.
+    const strategy = withoutAnalyses(parseStrategy(env.strategy));
     const created = await this.insert(tx, ctx, {
       id: randomUUID(),
       env,

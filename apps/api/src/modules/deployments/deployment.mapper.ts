@@ -79,7 +79,7 @@ export function toCommandModel(c: DeploymentCommandRecord): DeploymentCommandMod
   };
 }
 
-export function toDetailModel(d: DeploymentDetailRecord): DeploymentDetailModel {
+export function toDetailModel(d: DeploymentDetailRecord): Omit<DeploymentDetailModel, 'analysis'> {
   const progress = progressOf(d.state);
   const failure = d.state?.failure ?? null;
   return {

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ApplicationRepository, DeploymentRepository, EnvironmentRepository, ReleaseRepository } from '@cutover/persistence';
 import { QueueModule } from '@cutover/queue';
 import { IdempotencyModule } from '../../common/idempotency/idempotency.module';
+import { AnalysisTemplatesModule } from '../analysis-templates/analysis-templates.module';
 import { DeploymentCommandsService } from './deployment-commands.service';
 import { DeploymentQueriesService } from './deployment-queries.service';
 import { DeploymentStartService } from './deployment-start.service';
@@ -11,7 +12,7 @@ import { DeploymentsResolver } from './deployments.resolver';
 
 @Module({
   // QueueModule is global: the api's one producer connection, closed with the app.
-  imports: [IdempotencyModule, QueueModule],
+  imports: [IdempotencyModule, QueueModule, AnalysisTemplatesModule],
   controllers: [DeploymentsController],
   providers: [
     DeploymentStartService,

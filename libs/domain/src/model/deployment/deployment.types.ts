@@ -91,6 +91,7 @@ export type FailureCode =
   | 'InitContainerFailed'
   | 'ProgressDeadlineExceeded'
   | 'CheckFailed'
+  | 'AnalysisFailed'
   | 'InsufficientCapacity'
   | 'RollbackIncomplete'
   | 'ClusterUnreachable';
@@ -133,6 +134,8 @@ export interface BlueGreenRollout {
   colour: 'blue' | 'green';
   oldColour: 'blue' | 'green';
   checkAttempt: number;
+  /** The pre/post-promotion analysis measuring now (its checks passed first); absent/null when none. */
+  analysisRunId?: string | null;
 }
 
 export interface CanaryRollout {
@@ -147,6 +150,13 @@ export interface CanaryRollout {
   /** setCanaryScale override in force, null = match the traffic weight. */
   scale: CanaryScale | null;
   checkAttempt: number;
+  /**
+   * The background analysis (absent in rows written before it existed): its attempt (a retry starts a new run) and
+   * what became of it: running, passed (its count is done), or accepted by a promote while inconclusive.
+   */
+  background?: { runId: string; status: 'running' | 'passed' | 'accepted' } | null;
+  /** The run of the current `analysis` step, once started. */
+  stepRunId?: string | null;
 }
 
 export type RolloutState = DirectRollout | RecreateRollout | RollingRollout | BlueGreenRollout | CanaryRollout;
@@ -173,6 +183,8 @@ export interface DeploymentState {
   consumedCommandIds: string[];
   /** What the last tick observed, shaped for the API (sides, traffic, Services, pods, current step). */
   status: DeploymentStatus | null;
+  /** Analysis runs started so far: makes every run id unique within the deployment (absent = 0). */
+  analysisRuns?: number;
   /** Set while the cluster cannot be reached (kind, reason, since when); absent in rows written before it existed. */
   clusterError?: ClusterErrorState | null;
 }

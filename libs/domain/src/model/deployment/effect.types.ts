@@ -1,5 +1,6 @@
 // What `decide` asks the worker to make true, and what it records on the timeline.
 // Every effect states DESIRED STATE and is idempotent: running one twice (after a crash) changes nothing.
+import type { AnalysisMetric } from '../analysis/analysis.types';
 import type { HeaderMatch, HttpCheck, IntOrPercent } from '../strategy-document/strategy-document.types';
 import type { CommandOutcome } from './command.types';
 import type { DeploymentState } from './deployment.types';
@@ -80,13 +81,28 @@ export interface RunCheckEffect {
   spec: HttpCheck;
 }
 
+export type AnalysisWhere = 'step' | 'background' | 'prePromotion' | 'postPromotion';
+
+/**
+ * Start (once per runId) an analysis run: the worker measures each metric on its schedule, records every
+ * measurement, and records the run's verdict with the effect when it is over (Observation.analyses[runId]). A run
+ * stops measuring once its effect is done or the deployment is no longer Progressing/Paused.
+ */
+export interface RunAnalysisEffect {
+  kind: 'runAnalysis';
+  runId: string;
+  where: AnalysisWhere;
+  metrics: AnalysisMetric[];
+}
+
 export type Effect =
   | EnsureWorkloadEffect
   | ScaleWorkloadEffect
   | EnsureServiceEffect
   | SetCanaryWeightEffect
   | EnsureHookJobEffect
-  | RunCheckEffect;
+  | RunCheckEffect
+  | RunAnalysisEffect;
 
 export type EffectKind = Effect['kind'];
 
@@ -105,6 +121,11 @@ export type TimelineEventType =
   | 'CheckPassed'
   | 'CheckFailed'
   | 'CheckInconclusive'
+  | 'AnalysisStarted'
+  | 'AnalysisMeasured'
+  | 'AnalysisSuccessful'
+  | 'AnalysisFailed'
+  | 'AnalysisInconclusive'
   | 'Downtime'
   | 'FailureDetected'
   | 'RollbackStarted'

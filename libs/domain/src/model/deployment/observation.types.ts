@@ -1,6 +1,7 @@
 // What the worker read from the cluster for one deployment, handed to `decide` as plain data.
 // The worker lists the objects Cutover owns for the app in the environment (labels in ARCHITECTURE.md) and maps
 // them here; absent objects are simply missing from the records.
+import type { AnalysisRunStatus } from '../analysis/analysis.types';
 
 export interface WorkloadCondition {
   /** Deployment condition type: Available, Progressing, ReplicaFailure. */
@@ -102,6 +103,8 @@ export interface CapacityObservation {
 }
 
 export interface Observation {
+  /** Verdicts of the analysis runs that finished (by runId); a run missing here is still measuring. */
+  analyses: Record<string, AnalysisRunStatus>;
   workloads: Record<string, WorkloadObservation>;
   pods: PodObservation[];
   services: Record<string, ServiceObservation>;
@@ -114,5 +117,5 @@ export interface Observation {
 }
 
 export function emptyObservation(): Observation {
-  return { workloads: {}, pods: [], services: {}, traffic: null, jobs: {}, checks: {}, capacity: null };
+  return { workloads: {}, pods: [], services: {}, traffic: null, jobs: {}, checks: {}, analyses: {}, capacity: null };
 }

@@ -7,7 +7,8 @@ export type PlanWait =
   | { type: 'podsGone' }
   | { type: 'duration'; seconds: number }
   | { type: 'promote'; autoAfterSeconds: number | null }
-  | { type: 'checks'; names: string[] };
+  | { type: 'checks'; names: string[] }
+  | { type: 'analysis'; metrics: string[] };
 
 export interface PlanStep {
   index: number;

@@ -1,5 +1,7 @@
 // Parses a user's strategy document (an environment's default or a deployment's override) into its normalised form.
 // The API answers 422 with these FieldErrors; the machines only ever see the normalised output.
+import { parseAnalysisRef } from '../analysis/analysis-document.rules';
+import type { AnalysisRef } from '../analysis/analysis.types';
 import type { Validated } from '../errors/domain.errors';
 import { FieldReader, type Json } from './strategy-fields.rules';
 import {
@@ -85,6 +87,8 @@ function blueGreen(r: FieldReader, input: unknown, path: string): BlueGreenStrat
     'previewReplicaCount',
     'prePromotionChecks',
     'postPromotionChecks',
+    'prePromotionAnalysis',
+    'postPromotionAnalysis',
     'progressDeadlineSeconds',
   ]);
   if (!o) return undefined;
@@ -98,6 +102,8 @@ function blueGreen(r: FieldReader, input: unknown, path: string): BlueGreenStrat
     previewReplicaCount: opt<number | null>('previewReplicaCount', (v, p) => r.integer(v, p, 1), null),
     prePromotionChecks: opt('prePromotionChecks', (v, p) => checks(r, v, p, 'pre'), []),
     postPromotionChecks: opt('postPromotionChecks', (v, p) => checks(r, v, p, 'post'), []),
+    prePromotionAnalysis: opt<AnalysisRef | null>('prePromotionAnalysis', (v, p) => parseAnalysisRef(r, v, p), null),
+    postPromotionAnalysis: opt<AnalysisRef | null>('postPromotionAnalysis', (v, p) => parseAnalysisRef(r, v, p), null),
     progressDeadlineSeconds: deadline(r, o, path),
   };
 }
@@ -133,7 +139,7 @@ function httpCheck(r: FieldReader, value: unknown, path: string, defaultName: st
 }
 
 function canary(r: FieldReader, input: unknown, path: string): CanaryStrategy | undefined {
-  const o = r.object(input, path, ['type', 'trafficRouting', 'steps', 'progressDeadlineSeconds']);
+  const o = r.object(input, path, ['type', 'trafficRouting', 'steps', 'backgroundAnalysis', 'progressDeadlineSeconds']);
   if (!o) return undefined;
   const trafficRouting = o.trafficRouting === undefined ? { type: 'replicas' as const } : routing(r, o.trafficRouting, `${path}.trafficRouting`);
   let steps: CanaryStep[] | undefined;
@@ -144,18 +150,24 @@ function canary(r: FieldReader, input: unknown, path: string): CanaryStrategy | 
     const parsed = o.steps.map((s, i) => step(r, s, `${path}.steps[${i}]`, i));
     steps = parsed.every((s) => s !== undefined) ? (parsed as CanaryStep[]) : undefined;
   }
+  const backgroundAnalysis =
+    o.backgroundAnalysis === undefined || o.backgroundAnalysis === null ? null : parseAnalysisRef(r, o.backgroundAnalysis, `${path}.backgroundAnalysis`);
   const progressDeadlineSeconds = deadline(r, o, path);
-  return trafficRouting && steps && { type: 'Canary', trafficRouting, steps, progressDeadlineSeconds };
+  return trafficRouting && steps && backgroundAnalysis !== undefined ? { type: 'Canary', trafficRouting, steps, backgroundAnalysis, progressDeadlineSeconds } : undefined;
 }
 
 function step(r: FieldReader, value: unknown, path: string, index: number): CanaryStep | undefined {
-  const o = r.object(value, path, ['setWeight', 'pause', 'setCanaryScale', 'check']);
+  const o = r.object(value, path, ['setWeight', 'pause', 'setCanaryScale', 'check', 'analysis']);
   if (!o) return undefined;
   const keys = Object.keys(o);
   if (keys.length !== 1) {
     return keys.length === 0
-      ? r.fail(path, 'one-of', `${path} must be one of setWeight, pause, setCanaryScale, check.`)
-      : r.fail(path, 'exactly-one', `${path} must hold exactly one of setWeight, pause, setCanaryScale, check.`);
+      ? r.fail(path, 'one-of', `${path} must be one of setWeight, pause, setCanaryScale, check, analysis.`)
+      : r.fail(path, 'exactly-one', `${path} must hold exactly one of setWeight, pause, setCanaryScale, check, analysis.`);
+  }
+  if (o.analysis !== undefined) {
+    const a = parseAnalysisRef(r, o.analysis, `${path}.analysis`);
+    return a && { analysis: a };
   }
   if (o.setWeight !== undefined) {
     const w = r.integer(o.setWeight, `${path}.setWeight`, 0, 100);

@@ -1,5 +1,6 @@
 // Normalised strategy documents: what `parseStrategyDocument` returns and what Deployment.strategy stores.
 // Every duration is in seconds and every default is filled in, so the machines never re-interpret user input.
+import type { AnalysisRef } from '../analysis/analysis.types';
 
 export type StrategyType = 'Recreate' | 'RollingUpdate' | 'BlueGreen' | 'Canary';
 export const strategyTypes: readonly StrategyType[] = ['Recreate', 'RollingUpdate', 'BlueGreen', 'Canary'];
@@ -49,6 +50,9 @@ export interface BlueGreenStrategy {
   previewReplicaCount: number | null;
   prePromotionChecks: HttpCheck[];
   postPromotionChecks: HttpCheck[];
+  /** Metric analysis before the switch (with the preview) and after it (docs/analysis.md); null = none. */
+  prePromotionAnalysis: AnalysisRef | null;
+  postPromotionAnalysis: AnalysisRef | null;
   progressDeadlineSeconds: number;
 }
 
@@ -69,12 +73,16 @@ export type CanaryStep =
   /** No duration: wait for promote. */
   | { pause: { duration: number | null } }
   | { setCanaryScale: CanaryScale }
-  | { check: HttpCheck };
+  | { check: HttpCheck }
+  /** Blocks until the analysis passes; fails the rollout when it fails; pauses it (Inconclusive) otherwise. */
+  | { analysis: AnalysisRef };
 
 export interface CanaryStrategy {
   type: 'Canary';
   trafficRouting: TrafficRouting;
   steps: CanaryStep[];
+  /** Runs across the steps from the first one; fails the rollout the moment it fails. null = none. */
+  backgroundAnalysis: AnalysisRef | null;
   progressDeadlineSeconds: number;
 }
 

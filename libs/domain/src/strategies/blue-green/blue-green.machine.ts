@@ -8,6 +8,7 @@ import type { Verdict } from '../../model/deployment/command.types';
 import type { BlueGreenRollout, DeploymentContext, DeploymentState } from '../../model/deployment/deployment.types';
 import { names, roleSelector } from '../../model/deployment/topology.rules';
 import type { BlueGreenStrategy } from '../../model/strategy-document/strategy-document.types';
+import { analysisPassed, startAnalysis } from '../shared/analysis.machine';
 import { checksPassed, startChecks } from '../shared/checks.machine';
 import type { DirectTopology, StrategyMachine } from '../shared/machine.types';
 import { deadlinePassed } from '../shared/restore.machine';
@@ -56,6 +57,7 @@ function switchActive(t: Tick, r: BlueGreenRollout): void {
   emit(t, 'ServiceSwitched', `Active Service ${names.primary(ctx.app)} → ${r.colour} (${ctx.release})`, { service: names.primary(ctx.app), colour: r.colour });
   r.stage = 'postPromotion';
   r.since = t.now;
+  r.analysisRunId = null;
   startChecks(t, doc(ctx).postPromotionChecks, 'post', r.checkAttempt);
 }
 
@@ -67,9 +69,19 @@ function promoteNow(t: Tick, r: BlueGreenRollout): void {
   if (previewReplicas(ctx) < ctx.replicas) ensureNewWorkload(t, names.colour(ctx.app, r.colour), r.colour, ctx.replicas, rollingDefaults(ctx.strategy.progressDeadlineSeconds));
 }
 
+/** The stage's HTTP checks, then its analysis (if any): true once both passed. */
 function afterChecks(t: Tick, r: BlueGreenRollout, group: 'pre' | 'post'): boolean {
   const d = doc(t.state.ctx);
-  return checksPassed(t, group === 'pre' ? d.prePromotionChecks : d.postPromotionChecks, group, r.checkAttempt);
+  const where = group === 'pre' ? 'prePromotion' : 'postPromotion';
+  if (!r.analysisRunId) {
+    if (!checksPassed(t, group === 'pre' ? d.prePromotionChecks : d.postPromotionChecks, group, r.checkAttempt)) return false;
+    const ref = group === 'pre' ? d.prePromotionAnalysis : d.postPromotionAnalysis;
+    if (!ref) return true;
+    r.analysisRunId = startAnalysis(t, ref, where, where);
+  }
+  if (!analysisPassed(t, r.analysisRunId, where)) return false;
+  r.analysisRunId = null;
+  return true;
 }
 
 export const blueGreenMachine: StrategyMachine = {
@@ -193,6 +205,7 @@ export const blueGreenMachine: StrategyMachine = {
   promote(t) {
     const r = rollout(t);
     if (!r) return;
+    r.analysisRunId = null;
     if (r.stage === 'postPromotion') {
       // An inconclusive post-promotion check the human accepts.
       setPhase(t, 'Progressing');
@@ -210,6 +223,13 @@ export const blueGreenMachine: StrategyMachine = {
     r.since = t.now;
     setPhase(t, 'Progressing');
     const d = doc(t.state.ctx);
+    if (r.analysisRunId) {
+      // The checks passed; the analysis was inconclusive: measure again.
+      const where = r.stage;
+      const ref = where === 'prePromotion' ? d.prePromotionAnalysis : d.postPromotionAnalysis;
+      if (ref) r.analysisRunId = startAnalysis(t, ref, where, where);
+      return;
+    }
     startChecks(t, r.stage === 'prePromotion' ? d.prePromotionChecks : d.postPromotionChecks, r.stage === 'prePromotion' ? 'pre' : 'post', r.checkAttempt);
   },
 

@@ -7,6 +7,7 @@ import type { CanaryRollout, DeploymentContext } from '../../model/deployment/de
 import type { Effect, EnsureServiceEffect } from '../../model/deployment/effect.types';
 import { baseSelector, names, roleSelector } from '../../model/deployment/topology.rules';
 import type { CanaryStep, CanaryStrategy } from '../../model/strategy-document/strategy-document.types';
+import { analysisPassed, startAnalysis } from '../shared/analysis.machine';
 import { checksPassed, startChecks } from '../shared/checks.machine';
 import type { DirectTopology, StrategyMachine } from '../shared/machine.types';
 import { deadlinePassed, stableOnlyTraffic } from '../shared/restore.machine';
@@ -72,10 +73,37 @@ function enterStep(t: Tick, r: CanaryRollout, step: CanaryStep): void {
     const d = step.pause.duration;
     emit(t, 'StepStarted', `${label}: pause${d === null ? ' until promoted' : ` for ${d}s`}`, { step: r.stepIndex, pause: d });
     setPhase(t, 'Paused', 'PauseStep', d === null ? 'waiting for promote' : `for ${d}s`);
+  } else if ('analysis' in step) {
+    emit(t, 'StepStarted', `${label}: analysis of ${step.analysis.metrics.map((m) => `\`${m.name}\``).join(', ')}`, {
+      step: r.stepIndex,
+      metrics: step.analysis.metrics.map((m) => m.name),
+    });
+    r.stepRunId = startAnalysis(t, step.analysis, `step${r.stepIndex + 1}`, 'step');
   } else {
     emit(t, 'StepStarted', `${label}: check \`${step.check.name}\``, { step: r.stepIndex, check: step.check.name });
     startChecks(t, [step.check], `step${r.stepIndex + 1}`, r.checkAttempt);
   }
+}
+
+function backgroundRunId(r: CanaryRollout): string | null {
+  return r.background?.runId ?? null;
+}
+
+/** The background analysis has not failed nor paused the rollout (it may still be measuring). */
+function backgroundHolds(t: Tick, r: CanaryRollout): boolean {
+  const runId = backgroundRunId(r);
+  if (runId === null || r.background?.status !== 'running') return true;
+  const status = t.obs.analyses[runId];
+  if (!status || status.phase === 'Running') return true;
+  if (!analysisPassed(t, runId, 'background')) return false;
+  r.background.status = 'passed';
+  return true;
+}
+
+/** The pause is the background analysis' (inconclusive, not accepted yet) rather than the current step's. */
+function backgroundInconclusive(t: Tick, r: CanaryRollout): boolean {
+  const runId = backgroundRunId(r);
+  return runId !== null && r.background?.status === 'running' && t.obs.analyses[runId]?.phase === 'Inconclusive';
 }
 
 /** True when the current step is complete. */
@@ -102,6 +130,7 @@ function stepComplete(t: Tick, r: CanaryRollout, step: CanaryStep): boolean {
     return true;
   }
   if ('pause' in step) return step.pause.duration !== null && timerDue(t, r.since, step.pause.duration);
+  if ('analysis' in step) return r.stepRunId ? analysisPassed(t, r.stepRunId, 'step') : false;
   return checksPassed(t, [step.check], `step${r.stepIndex + 1}`, r.checkAttempt);
 }
 
@@ -134,14 +163,29 @@ export const canaryMachine: StrategyMachine = {
 
   start(t) {
     const { ctx } = t.state;
-    t.state.rollout = { kind: 'canary', stage: 'steps', since: t.now, stepIndex: 0, stepEntered: false, weight: 0, scale: null, checkAttempt: 1 };
+    const background = doc(ctx).backgroundAnalysis;
+    const r: CanaryRollout = {
+      kind: 'canary',
+      stage: 'steps',
+      since: t.now,
+      stepIndex: 0,
+      stepEntered: false,
+      weight: 0,
+      scale: null,
+      checkAttempt: 1,
+      background: null,
+      stepRunId: null,
+    };
+    t.state.rollout = r;
     for (const e of [...services(ctx), ...stableOnlyTraffic(ctx)]) effect(t, e);
+    if (background) r.background = { runId: startAnalysis(t, background, 'background', 'background'), status: 'running' };
   },
 
   advance(t) {
     const r = rollout(t);
     if (!r) return;
     const steps = doc(t.state.ctx).steps;
+    if (r.stage === 'steps' && !backgroundHolds(t, r)) return;
     while (r.stage === 'steps') {
       if (r.stepIndex >= steps.length) {
         enterFinish(t, r);
@@ -177,12 +221,22 @@ export const canaryMachine: StrategyMachine = {
     const r = rollout(t);
     if (!r || r.stage !== 'steps') return;
     if (full) enterFinish(t, r);
-    else nextStep(t, r, ' (promoted)');
+    else if (t.state.phase === 'Paused' && t.state.pauseReason === 'Inconclusive' && backgroundInconclusive(t, r) && r.background) {
+      // The human accepts the inconclusive background analysis: the steps go on without it.
+      r.background.status = 'accepted';
+      setPhase(t, 'Progressing', null, 'inconclusive background analysis accepted');
+    } else nextStep(t, r, ' (promoted)');
   },
 
   retryCheck(t) {
     const r = rollout(t);
     if (!r || r.stage !== 'steps') return;
+    const background = doc(t.state.ctx).backgroundAnalysis;
+    if (backgroundInconclusive(t, r) && r.background && background) {
+      r.background.runId = startAnalysis(t, background, 'background', 'background');
+      setPhase(t, 'Progressing');
+      return;
+    }
     r.checkAttempt += 1;
     r.stepEntered = false;
     setPhase(t, 'Progressing');

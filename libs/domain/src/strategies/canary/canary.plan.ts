@@ -1,6 +1,7 @@
 // Canary's plan: one plan step per document step (setWeight, setCanaryScale, pause, check), then `finish`.
 import type { PlanStep, StrategyPlan } from '../../model/deployment/plan.types';
 import type { CanaryScale, CanaryStrategy } from '../../model/strategy-document/strategy-document.types';
+import { analysisSeconds } from '../shared/analysis.machine';
 import { checkSeconds, percent } from '../shared/plan-math.rules';
 
 function podsFor(replicas: number, weight: number): number {
@@ -39,6 +40,10 @@ export function canaryPlan(doc: CanaryStrategy, replicas: number): StrategyPlan 
         const d = step.pause.duration;
         steps.push({ ...base, id: `step-${steps.length + 1}`, title: d === null ? 'Pause until promoted' : `Pause ${d}s`, wait: d === null ? { type: 'promote', autoAfterSeconds: null } : { type: 'duration', seconds: d } });
         minimum += d ?? 0;
+      } else if ('analysis' in step) {
+        const metrics = step.analysis.metrics.map((m) => m.name);
+        steps.push({ ...base, id: `step-${steps.length + 1}`, title: `Analysis ${metrics.join(', ')}`, wait: { type: 'analysis', metrics } });
+        minimum += analysisSeconds(step.analysis);
       } else {
         steps.push({ ...base, id: `step-${steps.length + 1}`, title: `Check ${step.check.name}`, wait: { type: 'checks', names: [step.check.name] } });
         minimum += checkSeconds([step.check]);

@@ -45,10 +45,10 @@ export function podFailure(pod: PodObservation, now: number): Failure | null {
   return null;
 }
 
-/** The first certain failure among pods of `release` (hook pods excluded). */
+/** The first certain failure among pods of `release` (hook and analysis Job pods excluded). */
 export function releasePodFailure(pods: readonly PodObservation[], release: string, now: number): Failure | null {
   for (const pod of pods) {
-    if (pod.release !== release || pod.role === 'hook' || pod.terminating) continue;
+    if (pod.release !== release || pod.role === 'hook' || pod.role === 'analysis' || pod.terminating) continue;
     const failure = podFailure(pod, now);
     if (failure) return failure;
   }

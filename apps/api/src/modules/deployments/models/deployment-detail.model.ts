@@ -1,5 +1,6 @@
 import { Field, Float, Int, ObjectType } from '@nestjs/graphql';
 import { ApiProperty } from '@nestjs/swagger';
+import { DeploymentAnalysisModel } from '../../analysis-templates/models/deployment-analysis.model';
 import { JSONScalar } from '../../../common/graphql/json.scalar';
 import { DeploymentCommandModel, DeploymentModel } from './deployment.model';
 
@@ -241,6 +242,10 @@ export class DeploymentDetailModel extends DeploymentModel {
   })
   @Field(() => ClusterErrorModel, { nullable: true })
   clusterError!: ClusterErrorModel | null;
+
+  @ApiProperty({ type: DeploymentAnalysisModel, description: 'Analysis runs and their measurements: what was measured, the value, the verdict (docs/analysis.md).' })
+  @Field(() => DeploymentAnalysisModel)
+  analysis!: DeploymentAnalysisModel;
 
   @ApiProperty({ type: DeploymentEventModel, isArray: true, description: 'The timeline, oldest first.' })
   @Field(() => [DeploymentEventModel])
