@@ -1,4 +1,4 @@
-// Conditions are CEL expressions over `result` (docs/adr/0009-cel-conditions-in-the-domain.md): compiled when a
+// Conditions are CEL expressions over `result` (docs/adr/0011-cel-conditions-in-the-domain.md): compiled when a
 // document is parsed (a broken one is refused there), evaluated for each measurement. The CEL package is pure (no
 // I/O, no clock, no dependencies), so it lives here and api, worker and dry-run share one reading of every condition.
 import { Environment } from '@marcbachmann/cel-js';
