@@ -146,7 +146,7 @@ async function main() {
   console.log(`
 \x1b[1m  Cutover is running\x1b[0m
     API + OpenAPI UI  ${api}/docs
-    GraphQL console   ${api}/graphql${dashboard ? `\n    dashboard         ${api}/ui/` : ''}
+    GraphQL console   ${api}/graphql${dashboard ? `\n    dashboard         ${api}/ui/  (sign in with the admin token; CLI: cutover login --server ${api})` : ''}
     admin token       ${env.CUTOVER_BOOTSTRAP_TOKEN}
     sandbox cluster   kubectl --kubeconfig ${kubeconfigPath} get nodes
     try               curl -s -H "authorization: Bearer ${env.CUTOVER_BOOTSTRAP_TOKEN}" ${api}/v1/clusters
@@ -172,10 +172,7 @@ function redact(url) {
   return url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
 }
 
-// Dashboard (issue 13): where it is, after the banner.
-const printDashboard = (api) => say(`dashboard: ${api}/ui (sign in with the admin token above; \`cutover login --server ${api}\` for the CLI)`);
-
-main().then(() => printDashboard(`http://127.0.0.1:${process.env.PORT ?? '3000'}`)).catch((err) => {
+main().catch((err) => {
   console.error(`\n✖ npm run dev failed: ${err.message}`);
   shutdown(1);
 });

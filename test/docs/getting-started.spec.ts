@@ -101,6 +101,8 @@ describe('docs/getting-started.md, pasted in order', () => {
     expect(banner).toMatch(/admin token\s+cut_dev_/);
     expect(banner).toMatch(/kubectl --kubeconfig \.sandbox\/kubeconfig get nodes/);
     expect(banner).toMatch(/Ctrl-C/);
+    // Nothing of npm run dev's own after it: the banner is what the screen shows.
+    expect(banner).not.toContain('[dev]');
     expect(output).not.toMatch(/DeprecationWarning|Mapped \{/);
   });
 
