@@ -1,16 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ReleaseSpec } from '@cutover/domain';
-import type { AppTarget, KubeGateway, ReleaseRef, RequestMeter } from '@cutover/k8s';
+import type { AppTarget, KubeGateway, RequestMeter } from '@cutover/k8s';
 import { DeploymentTickRepository, type PendingEffect } from '@cutover/persistence';
 import { AnalysisRunner } from '../analysis/analysis-runner.service';
 import { CheckRunner } from '../checks/check-runner.service';
 
 export interface EffectsScope {
   deploymentId: string;
-  applicationId: string;
   /** The release the deployment deploys. */
   release: string;
   target: AppTarget & { clusterId: string };
+  /** Release specs by version, loaded with the tick's input (TickInput.releases). */
+  releases: ReadonlyMap<string, ReleaseSpec>;
   gateway: KubeGateway;
   meter: RequestMeter;
 }
@@ -22,9 +23,6 @@ export interface EffectsScope {
  */
 @Injectable()
 export class EffectsRunner {
-  /** Releases are immutable, so their specs are cached for the life of the process. */
-  private readonly specs = new Map<string, Promise<ReleaseRef>>();
-
   constructor(
     @Inject(DeploymentTickRepository) private readonly repo: DeploymentTickRepository,
     @Inject(CheckRunner) private readonly checks: CheckRunner,
@@ -36,7 +34,7 @@ export class EffectsRunner {
     if (effects.length === 0) return 0;
     const done: string[] = [];
     let alreadyTrue = 0;
-    const ctx = { release: scope.release, meter: scope.meter, releaseSpec: (version: string) => this.releaseSpec(scope.applicationId, version) };
+    const ctx = { release: scope.release, meter: scope.meter, releases: scope.releases };
     for (const pending of effects) {
       if (pending.effect.kind === 'runCheck') {
         this.checks.start(scope.deploymentId, pending.id, pending.effect);
@@ -53,19 +51,5 @@ export class EffectsRunner {
     }
     await this.repo.markEffectsDone(done);
     return alreadyTrue;
-  }
-
-  private releaseSpec(applicationId: string, version: string): Promise<ReleaseRef> {
-    const key = `${applicationId}/${version}`;
-    let spec = this.specs.get(key);
-    if (!spec) {
-      spec = this.repo.releaseSpec(applicationId, version).then((s: ReleaseSpec | null) => {
-        if (!s) throw new Error(`release ${version} not found`);
-        return { version, spec: s };
-      });
-      this.specs.set(key, spec);
-      spec.catch(() => this.specs.delete(key));
-    }
-    return spec;
   }
 }

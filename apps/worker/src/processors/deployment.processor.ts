@@ -6,9 +6,8 @@ import { DEPLOYMENTS_QUEUE, DeploymentQueue, InvalidJobError, JOB_NAMES, parseJo
 import { DomainError } from '@cutover/domain';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { DeploymentTickService, type TickOutcome } from '../ticks/deployment-tick.service';
+import { backoffMs, scheduledWake } from '../ticks/wake.policy';
 import { WORKER_OPTIONS, type WorkerOptions } from '../worker.options';
-
-const MAX_BACKOFF_MS = 30_000;
 
 /**
  * A SIGKILLed worker's running job is handed to a live worker within ~2 s: every second one worker frees the jobs of
@@ -87,9 +86,8 @@ export class DeploymentProcessor implements OnApplicationBootstrap, OnModuleDest
     await this.queue.clearMemo(deploymentId);
     try {
       const outcome = await this.ticks.timings.time('tick', () => this.ticks.tick(deploymentId));
-      if ((outcome.status === 'committed' || outcome.status === 'unchanged') && outcome.wakeAt !== null) {
-        await this.queue.remember(deploymentId, outcome.wakeAt);
-      }
+      const wakeAt = scheduledWake(outcome);
+      if (wakeAt !== null) await this.queue.remember(deploymentId, wakeAt);
       // A stale job lost the race to another tick: that tick scheduled what comes next.
       return outcome;
     } catch (error) {
@@ -112,7 +110,7 @@ export class DeploymentProcessor implements OnApplicationBootstrap, OnModuleDest
     }
     const n = (this.failures.get(id) ?? 0) + 1;
     this.failures.set(id, n);
-    const backoff = Math.min(MAX_BACKOFF_MS, 500 * 2 ** (n - 1));
+    const backoff = backoffMs(n);
     this.logger.warn(`tick of ${id} failed (${n} in a row), again in ${backoff} ms: ${error.message}`);
     try {
       await this.queue.remember(id, Date.now() + backoff);

@@ -9,6 +9,7 @@ import { CheckRunner } from '../checks/check-runner.service';
 import { EffectsRunner } from '../effects/effects-runner.service';
 import { WakeRouter, type ActiveTarget } from '../watches/wake-router.service';
 import { TickTimings } from './tick-timings';
+import { nextWake, type TickEnd } from './wake.policy';
 import { WorkerMetrics } from '../metrics/worker-metrics.service';
 
 export type TickOutcome =
@@ -19,8 +20,6 @@ export type TickOutcome =
   | { status: 'committed'; version: number; phase: string; wakeAt: number | null; requests: number; effects: number };
 
 const MAX_STATS = 10_000;
-/** An ended deployment waiting for the cluster to carry out its last effects looks again this often at the latest. */
-const FINAL_OBSERVATION_RETRY_MS = 1_000;
 
 /** Per deployment: ticks run and Kubernetes requests made (the bench's "requests per step"). */
 export interface TickStats {
@@ -38,6 +37,11 @@ function needsCapacity(state: DeploymentState): boolean {
 function comparable(state: DeploymentState): string {
   const { status, ...rest } = state as DeploymentState & { status?: { observedAt?: number } | null };
   return canonicalJson({ ...rest, status: status ? { ...status, observedAt: 0 } : null });
+}
+
+/** What the wake-up policy needs to know of a tick's decision. */
+function ended(decision: Decision, alreadyTrue: number): TickEnd {
+  return { terminal: isTerminal(decision.state.phase), machineWakeAt: decision.wakeAt, alreadyTrue };
 }
 
 function nothingChanged(before: DeploymentState, decision: Decision): boolean {
@@ -89,7 +93,7 @@ export class DeploymentTickService {
   private async run(input: TickInput, meter: ReturnType<typeof newMeter>, active: ActiveTarget): Promise<TickOutcome> {
     const target: AppTarget & { clusterId: string } = input.target;
     const gateway = await this.gateways.get(input.target.clusterId);
-    const scope = { deploymentId: input.id, applicationId: input.applicationId, release: input.state.ctx.release, target, gateway, meter };
+    const scope = { deploymentId: input.id, release: input.state.ctx.release, releases: input.releases, target, gateway, meter };
     let observation: Observation;
     try {
       await gateway.ensureNamespace(target.namespace, meter);
@@ -106,7 +110,7 @@ export class DeploymentTickService {
     observation.checks = { ...input.checkResults, ...this.checks.progress(input.id) };
     observation.analyses = input.analysisResults;
     const decision = decide(input.state, observation, input.commands, Date.now());
-    if (nothingChanged(input.state, decision)) return { status: 'unchanged', wakeAt: decision.wakeAt, requests: meter.requests };
+    if (nothingChanged(input.state, decision)) return { status: 'unchanged', wakeAt: nextWake(ended(decision, 0), Date.now()), requests: meter.requests };
 
     const result = await this.timings.time('commit', () => this.repo.commit(input.id, input.version, decision, new Date(), isTerminal(input.state.phase)));
     if (!result.committed) return { status: 'stale' };
@@ -125,12 +129,10 @@ export class DeploymentTickService {
     const alreadyTrue = await this.timings.time('effects', () => this.effects.run(scope, result.effects));
     // An ended deployment looks once more after its last effects (and until the cluster carried them out), so its
     // status shows what serves; the watch events of those effects wake it, the short wake-up is the fallback.
-    const ended = isTerminal(decision.state.phase);
-    const observeAgain = ended && awaitsFinalObservation(decision.state);
-    if (ended && !observeAgain) this.router.unregister(active);
-    // An effect that was already true sent no request, so no watch event will follow it, yet the machine may wait
-    // on it: look again right away. Otherwise the watch events of our writes (or the machine's timer) wake us.
-    const wakeAt = observeAgain ? Date.now() + FINAL_OBSERVATION_RETRY_MS : ended ? null : alreadyTrue > 0 ? Date.now() : decision.wakeAt;
+    const terminal = isTerminal(decision.state.phase);
+    const observeAgain = terminal && awaitsFinalObservation(decision.state);
+    if (terminal && !observeAgain) this.router.unregister(active);
+    const wakeAt = nextWake({ ...ended(decision, alreadyTrue), observeAgain }, Date.now());
     return { status: 'committed', version: result.version, phase: decision.state.phase, wakeAt, requests: meter.requests, effects: result.effects.length };
   }
 
@@ -142,7 +144,7 @@ export class DeploymentTickService {
       : finalStatus(input.state, observation, Date.now());
     const final = !awaitsFinalObservation(next);
     if (final) this.router.unregister(active);
-    const wakeAt = final ? null : Date.now() + FINAL_OBSERVATION_RETRY_MS;
+    const wakeAt = nextWake({ terminal: true, machineWakeAt: null, alreadyTrue: 0, observeAgain: !final }, Date.now());
     if (comparable(input.state) === comparable(next)) return { status: 'unchanged', wakeAt, requests: meter.requests };
     if (!(await this.timings.time('commit', () => this.repo.recordStatus(input.id, input.version, next)))) return { status: 'stale' };
     return { status: 'committed', version: input.version + 1, phase: next.phase, wakeAt, requests: meter.requests, effects: 0 };
@@ -154,7 +156,7 @@ export class DeploymentTickService {
     await this.gateways.reopenIfChanged(input.target.clusterId);
     const touched = await this.repo.touchedCluster(input.id);
     const decision = decideClusterTrouble(input.state, trouble, { touched, timeoutMs: this.config.clusterUnreachableTimeoutMs }, input.commands, Date.now());
-    if (nothingChanged(input.state, decision)) return { status: 'unchanged', wakeAt: decision.wakeAt, requests: meter.requests };
+    if (nothingChanged(input.state, decision)) return { status: 'unchanged', wakeAt: nextWake(ended(decision, 0), Date.now()), requests: meter.requests };
     const result = await this.timings.time('commit', () => this.repo.commit(input.id, input.version, decision, new Date(), isTerminal(input.state.phase)));
     if (!result.committed) return { status: 'stale' };
     if (decision.events.some((e) => e.type === 'ClusterUnreachable')) this.logger.warn(`deployment ${input.id}: ${trouble.reason}`);
@@ -164,7 +166,7 @@ export class DeploymentTickService {
         this.logger.warn(`publishing the events of ${input.id} failed: ${String(error)}`),
       );
     }
-    return { status: 'committed', version: result.version, phase: decision.state.phase, wakeAt: decision.wakeAt, requests: meter.requests, effects: 0 };
+    return { status: 'committed', version: result.version, phase: decision.state.phase, wakeAt: nextWake(ended(decision, 0), Date.now()), requests: meter.requests, effects: 0 };
   }
 
   private statsOf(id: string): TickStats {

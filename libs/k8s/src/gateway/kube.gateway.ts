@@ -1,7 +1,7 @@
 // One cluster, as the worker uses it: observe what Cutover owns (from the watch cache) and make effects true.
 // Every write is an idempotent "make it so": it reads the cached object, skips when Cutover's spec hash already
 // matches, and otherwise creates or replaces; a conflict re-reads and tries again.
-import type { CapacityObservation, Effect, EnsureHookJobEffect, EnsureServiceEffect, EnsureWorkloadEffect, Observation, ScaleWorkloadEffect, SetCanaryWeightEffect } from '@cutover/domain';
+import type { CapacityObservation, Effect, ReleaseSpec, EnsureHookJobEffect, EnsureServiceEffect, EnsureWorkloadEffect, Observation, ScaleWorkloadEffect, SetCanaryWeightEffect } from '@cutover/domain';
 import { ANNOTATION_ATTEMPT } from '@cutover/domain';
 import { SPEC_HASH_ANNOTATION, type AppTarget, type KubeObject, type ReleaseRef } from '../manifests/manifest.types';
 import { deploymentManifest, hookJobManifest, namespaceManifest, serviceManifest, trafficManifests } from '../manifests/manifests';
@@ -13,8 +13,8 @@ import { KubeClient, NoAnswerError, statusCode, type RequestMeter } from './kube
 export interface EffectContext {
   /** The release the deployment deploys (labels of Services and routes). */
   release: string;
-  /** Release specs by version (the deployment's, the previous one, or a baseline's). */
-  releaseSpec: (version: string) => Promise<ReleaseRef>;
+  /** Release specs by version (the deployment's, the previous one, a baseline's), loaded with the tick's input. */
+  releases: ReadonlyMap<string, ReleaseSpec>;
   meter?: RequestMeter;
 }
 
@@ -27,6 +27,13 @@ export interface ObserveOptions {
 }
 
 const MAX_CONFLICT_RETRIES = 3;
+
+/** The spec of `version` as the tick loaded it: applying an effect never reads the database. */
+function releaseRef(ctx: EffectContext, version: string): ReleaseRef {
+  const spec = ctx.releases.get(version);
+  if (!spec) throw new Error(`release ${version} was not loaded with the tick`);
+  return { version, spec };
+}
 
 /**
  * How long one read of the cluster's free capacity answers every tick that asks. Reading it lists every node and pod
@@ -198,7 +205,7 @@ export class KubeGateway {
   }
 
   private async ensureWorkload(target: AppTarget, e: EnsureWorkloadEffect, ctx: EffectContext): Promise<void> {
-    const release = await ctx.releaseSpec(e.release);
+    const release = releaseRef(ctx, e.release);
     await this.upsert(target, (current) => deploymentManifest(target, e, release, current), 'deployments', ctx.meter);
   }
 
@@ -251,7 +258,7 @@ export class KubeGateway {
     if (current && attempt >= e.attempt) return;
     // A retry runs the hook again: a Job's pod template is immutable, so the old Job goes and a new one comes.
     if (current) await this.client.remove('batch/v1', 'Job', target.namespace, e.name, ctx.meter);
-    const release = await ctx.releaseSpec(e.release);
+    const release = releaseRef(ctx, e.release);
     this.remember(target, await this.client.create(hookJobManifest(target, e, release), ctx.meter));
   }
 

@@ -67,6 +67,34 @@ describe('DeploymentTickRepository (real Postgres)', () => {
     expect(await repo.listActive()).toContainEqual(expect.objectContaining({ id, namespace: 'shop' }));
   });
 
+  it('loads the release specs the effects may need with the tick input: this one, the previous, the baseline\'s, the environment\'s since its latest success', async () => {
+    const suffix = randomUUID().slice(0, 8);
+    const app = await prisma.application.create({ data: { name: `specs-${suffix}` } });
+    const cluster = await prisma.cluster.create({ data: { name: `cs-${suffix}`, server: 'https://127.0.0.1:1', authKind: 'token', credentials: new Uint8Array([1]) } });
+    const env = await prisma.environment.create({ data: { applicationId: app.id, name: 'prod', clusterId: cluster.id, namespace: 'shop', replicas: 2, strategy: { type: 'Recreate' } } });
+    const rel = async (version: string, seq: number) =>
+      prisma.release.create({ data: { applicationId: app.id, version, seq, spec: { podSpec: { containers: [{ name: 'web', image: `web:${version}` }] } }, digest: version, createdBy: 't' } });
+    const [v0, v1, v2, v3] = [await rel('0.9.0', 1), await rel('1.0.0', 2), await rel('1.1.0', 3), await rel('1.2.0', 4)];
+    await rel('2.0.0', 5);
+    const strategy = parseStrategyDocument({ type: 'Recreate' });
+    if (!strategy.ok) throw new Error('bad strategy');
+    const row = (releaseId: string, phase: string, at: number, extra: object = {}) =>
+      prisma.deployment.create({ data: { environmentId: env.id, releaseId, strategy: {}, phase, state: {}, createdBy: 't', createdAt: new Date(at), ...extra } });
+    await row(v0.id, 'Succeeded', 1_000);
+    await row(v1.id, 'Succeeded', 2_000);
+    await row(v2.id, 'Superseded', 3_000, { previousReleaseId: v1.id });
+    const ctx: DeploymentContext = { app: app.name, environment: 'prod', release: '1.2.0', previousRelease: '1.0.0', kind: 'deploy', replicas: 2, strategy: strategy.value, preDeployHooks: [], podRequests: null };
+    const d = await prisma.deployment.create({
+      data: { environmentId: env.id, releaseId: v3.id, previousReleaseId: v1.id, strategy: {}, phase: 'Pending', state: initialDeploymentState(ctx, 1_000) as object, activeKey: env.id, createdBy: 't', createdAt: new Date(4_000) },
+    });
+    const input = (await repo.load(d.id))!;
+    // 0.9.0 served before the latest success and 2.0.0 was never deployed here: neither can be on the cluster.
+    expect([...input.releases.keys()].sort()).toEqual(['1.0.0', '1.1.0', '1.2.0']);
+    expect(input.releases.get('1.1.0')).toEqual(v2.spec);
+    // Specs are immutable: a second load serves them from the process, and still names every version.
+    expect([...(await repo.load(d.id))!.releases.keys()].sort()).toEqual(['1.0.0', '1.1.0', '1.2.0']);
+  });
+
   it('commits in one statement: events in order, effects, timestamps in UTC, the environment slot freed and taken back', async () => {
     const { id } = await seed();
     const input = (await repo.load(id))!;

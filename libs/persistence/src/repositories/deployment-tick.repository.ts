@@ -44,6 +44,13 @@ export interface TickInput {
   createdAt: Date;
   /** Verdicts of runAnalysis effects that finished (by runId). */
   analysisResults: Record<string, AnalysisRunStatus>;
+  /**
+   * The release specs the tick's effects may need, by version: the deployment's release and the one before it,
+   * its baseline's, its unfinished effects', and those of every deployment of the environment since the latest
+   * Succeeded one (what the cluster can hold when the first tick captures the baseline). Effects never read the
+   * database: a version missing here is an error of this load.
+   */
+  releases: ReadonlyMap<string, ReleaseSpec>;
 }
 
 export interface ActiveDeployment {
@@ -69,6 +76,36 @@ export type CommitResult =
   | { committed: true; version: number; effects: PendingEffect[]; events: CommittedEvent[] };
 
 const ACTIVE_PHASES = ['Pending', 'Progressing', 'Paused', 'RollingBack'];
+
+/** Releases are immutable: a spec read once serves every later tick of the process (bounded, oldest first out). */
+const MAX_CACHED_SPECS = 2_000;
+
+// The releases a tick may need (TickInput.releases), in one statement. Specs the process already holds come back
+// without their JSON ($4: the cached versions).
+const RELEASES_SQL = `
+WITH since AS (
+  SELECT coalesce(max("createdAt"), '-infinity'::timestamp) AS at FROM "Deployment" WHERE "environmentId" = $1::uuid AND "phase" = 'Succeeded'
+), ids AS (
+  SELECT d."releaseId" AS id FROM "Deployment" d, since WHERE d."environmentId" = $1::uuid AND d."createdAt" >= since.at
+  UNION SELECT d."previousReleaseId" FROM "Deployment" d, since WHERE d."environmentId" = $1::uuid AND d."createdAt" >= since.at
+)
+SELECT r."version", CASE WHEN r."version" = ANY($4::text[]) THEN NULL ELSE r."spec" END AS "spec"
+FROM "Release" r
+WHERE r."id" IN (SELECT id FROM ids WHERE id IS NOT NULL) OR (r."applicationId" = $2::uuid AND r."version" = ANY($3::text[]))`;
+
+/** Versions the state and the unfinished effects name (the rest come from the environment's recent deployments). */
+function versionsNamed(state: DeploymentState, unfinished: readonly PendingEffect[]): string[] {
+  const versions = new Set<string>();
+  // A row written outside a tick (fixtures) may hold no machine state yet.
+  const ctx = (state as Partial<DeploymentState>).ctx;
+  if (ctx) {
+    versions.add(ctx.release);
+    if (ctx.previousRelease !== null) versions.add(ctx.previousRelease);
+  }
+  for (const w of state.baseline?.workloads ?? []) versions.add(w.release);
+  for (const { effect } of unfinished) if ('release' in effect && typeof effect.release === 'string') versions.add(effect.release);
+  return [...versions];
+}
 
 /** Events the system records in the audit log itself (an automatic rollback, a failure): they need the chain's lock. */
 function audited(e: Decision['events'][number]): boolean {
@@ -131,6 +168,8 @@ function toCommand(row: { id: string; type: string; payload: Prisma.JsonValue; a
 
 @Injectable()
 export class DeploymentTickRepository {
+  private readonly specs = new Map<string, ReleaseSpec>();
+
   constructor(
     @Inject(PrismaService) private readonly prisma: PrismaClient,
     @Inject(AuditRepository) private readonly audit: AuditRepository,
@@ -160,11 +199,12 @@ export class DeploymentTickRepository {
         unfinished.push({ id: e.id, tick: e.tick, ordinal: e.ordinal, effect: effect as Effect });
       }
     }
+    const state = row.state as unknown as DeploymentState;
     return {
       id: row.id,
       version: row.version,
       applicationId: env.applicationId,
-      state: row.state as unknown as DeploymentState,
+      state,
       target: {
         clusterId: env.clusterId,
         namespace: env.namespace,
@@ -180,13 +220,29 @@ export class DeploymentTickRepository {
       checkResults,
       createdAt: row.createdAt,
       analysisResults,
+      releases: await this.releasesFor(env.id, env.applicationId, versionsNamed(state, unfinished)),
     };
   }
 
-  async releaseSpec(applicationId: string, version: string): Promise<ReleaseSpec | null> {
-    const row = await this.prisma.release.findUnique({ where: { applicationId_version: { applicationId, version } }, select: { spec: true } });
-    return row ? (row.spec as unknown as ReleaseSpec) : null;
+  private async releasesFor(environmentId: string, applicationId: string, named: readonly string[]): Promise<Map<string, ReleaseSpec>> {
+    const key = (version: string) => `${applicationId}/${version}`;
+    const prefix = `${applicationId}/`;
+    const held = new Map<string, ReleaseSpec>();
+    for (const [k, spec] of this.specs) if (k.startsWith(prefix)) held.set(k.slice(prefix.length), spec);
+    const rows = await this.prisma.$queryRawUnsafe<Array<{ version: string; spec: Prisma.JsonValue | null }>>(RELEASES_SQL, environmentId, applicationId, named, [...held.keys()]);
+    const releases = new Map<string, ReleaseSpec>();
+    for (const r of rows) {
+      let spec = held.get(r.version);
+      if (spec === undefined && r.spec !== null) {
+        spec = r.spec as unknown as ReleaseSpec;
+        if (this.specs.size >= MAX_CACHED_SPECS) this.specs.delete(this.specs.keys().next().value as string);
+        this.specs.set(key(r.version), spec);
+      }
+      if (spec !== undefined) releases.set(r.version, spec);
+    }
+    return releases;
   }
+
 
   /**
    * Commits the decision if the deployment is still at `version`. Effects get tick = the new version and their
