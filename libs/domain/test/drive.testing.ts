@@ -6,6 +6,7 @@ import { isTerminal, type DeploymentContext, type DeploymentState } from '../src
 import type { Decision } from '../src/model/deployment/effect.types';
 import { baseSelector, names, roleSelector } from '../src/model/deployment/topology.rules';
 import { parseStrategyDocument } from '../src/model/strategy-document/strategy-document.rules';
+import type { StrategyRegistry } from '../src/strategies/strategy.registry';
 import type { FakeCluster } from './fake-cluster.testing';
 
 export function context(strategy: unknown, overrides: Partial<DeploymentContext> = {}): DeploymentContext {
@@ -60,6 +61,8 @@ export interface DriveOptions {
   /** Called after each decision is applied (for invariants). */
   check?: (decision: Decision, cluster: FakeCluster, observation: ReturnType<FakeCluster['observe']>) => void;
   start?: DeploymentState;
+  /** The strategies `decide` knows (default: the shipped ones). */
+  machines?: StrategyRegistry;
 }
 
 export interface DriveResult {
@@ -75,7 +78,7 @@ export function drive(ctx: DeploymentContext, cluster: FakeCluster, options: Dri
   const decisions: Decision[] = [];
   for (let i = 0; i < (options.maxTicks ?? 200); i++) {
     const observation = cluster.observe();
-    const decision = decide(state, observation, options.commands?.(state, i) ?? [], now);
+    const decision = decide(state, observation, options.commands?.(state, i) ?? [], now, options.machines);
     cluster.apply(decision.effects);
     options.check?.(decision, cluster, observation);
     decisions.push(decision);

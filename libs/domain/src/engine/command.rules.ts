@@ -1,6 +1,6 @@
 // Which command is allowed in which state, and what applying one does. The api refuses wrong-state commands (409)
 // with the very same `canApply` the worker uses when it consumes them, so the two can never disagree.
-import { machineFor } from '../strategies/strategy.registry';
+import { strategies, type StrategyRegistry } from '../strategies/strategy.registry';
 import { beginRestore } from '../strategies/shared/restore.machine';
 import { emit, setPhase, type Tick } from '../strategies/shared/tick.machine';
 import type { Command, CommandIntent, Verdict } from '../model/deployment/command.types';
@@ -15,7 +15,7 @@ function refuse(state: DeploymentState, why: string): Verdict {
   return { ok: false, reason: `${why}; the deployment is ${phase}` };
 }
 
-export function canApply(state: DeploymentState, command: CommandIntent): Verdict {
+export function canApply(state: DeploymentState, command: CommandIntent, machines: StrategyRegistry = strategies): Verdict {
   const { phase, pauseReason } = state;
   const active = (ACTIVE as readonly string[]).includes(phase);
   switch (command.type) {
@@ -24,7 +24,7 @@ export function canApply(state: DeploymentState, command: CommandIntent): Verdic
       if (phase === 'Paused' && pauseReason === 'UserPaused') return refuse(state, 'resume it first');
       if (state.rollout === null) return refuse(state, 'its rollout has not started yet');
     {
-      const verdict = machineFor(state.ctx.strategy.type).canPromote(state, command.full === true);
+      const verdict = machines.machineFor(state.ctx.strategy.type).canPromote(state, command.full === true);
       return verdict.ok ? verdict : refuse(state, verdict.reason);
     }
     case 'pause':
@@ -56,9 +56,9 @@ function describe(c: Command): string {
 }
 
 /** Applies a command `canApply` allowed; returns what happened for the command's row. */
-export function applyCommand(t: Tick, c: Command): string {
+export function applyCommand(t: Tick, c: Command, machines: StrategyRegistry = strategies): string {
   const s = t.state;
-  const machine = machineFor(s.ctx.strategy.type);
+  const machine = machines.machineFor(s.ctx.strategy.type);
   emit(t, 'CommandApplied', describe(c), { commandId: c.id, command: c.type, reason: c.reason, ...(c.type === 'promote' ? { full: c.full === true } : {}) });
   switch (c.type) {
     case 'promote':

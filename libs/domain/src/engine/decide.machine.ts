@@ -1,6 +1,6 @@
 // One tick of a deployment: (state, observation, commands, now) → (next state, effects, events, wake-up).
 // Pure: the worker loads the inputs, commits the Decision in one version-guarded transaction, then runs the effects.
-import { machineFor } from '../strategies/strategy.registry';
+import { strategies, type StrategyRegistry } from '../strategies/strategy.registry';
 import { advanceDirect, startDirect } from '../strategies/shared/direct.machine';
 import { hooksDone } from '../strategies/shared/hooks.machine';
 import type { StrategyMachine } from '../strategies/shared/machine.types';
@@ -100,14 +100,14 @@ function runRollout(t: Tick, machine: StrategyMachine): void {
   else machine.advance(t);
 }
 
-function consume(t: Tick, commands: readonly Command[]): CommandOutcome[] {
+function consume(t: Tick, commands: readonly Command[], machines: StrategyRegistry): CommandOutcome[] {
   const outcomes: CommandOutcome[] = [];
   for (const c of commands) {
     if (t.state.consumedCommandIds.includes(c.id)) continue;
     t.actor = c.actor;
-    const verdict = canApply(t.state, c);
+    const verdict = canApply(t.state, c, machines);
     if (verdict.ok) {
-      outcomes.push({ id: c.id, status: 'applied', result: applyCommand(t, c) });
+      outcomes.push({ id: c.id, status: 'applied', result: applyCommand(t, c, machines) });
     } else {
       emit(t, 'CommandRejected', `${c.type} by ${c.actor} refused: ${verdict.reason}`, { commandId: c.id, command: c.type, reason: verdict.reason });
       outcomes.push({ id: c.id, status: 'rejected', result: verdict.reason });
@@ -122,15 +122,15 @@ function consume(t: Tick, commands: readonly Command[]): CommandOutcome[] {
  * The tick. Commands are consumed first, in the order given (each checked against the state the previous one left),
  * then the machine moves as far as the observation allows. A command id already consumed is ignored.
  */
-export function decide(state: DeploymentState, observation: Observation, commands: readonly Command[], now: number): Decision {
+export function decide(state: DeploymentState, observation: Observation, commands: readonly Command[], now: number, machines: StrategyRegistry = strategies): Decision {
   const t: Tick = { now, obs: observation, state: structuredClone(state), effects: [], events: [], wakeAt: null, actor: SYSTEM };
   clusterReachable(t);
-  const outcomes = consume(t, commands);
-  const machine = machineFor(t.state.ctx.strategy.type);
+  const outcomes = consume(t, commands, machines);
+  const machine = machines.machineFor(t.state.ctx.strategy.type);
   if (t.state.phase === 'Pending') begin(t, machine);
   if (t.state.phase === 'Progressing' || t.state.phase === 'Paused') runRollout(t, machine);
   else if (t.state.phase === 'RollingBack') advanceRestore(t);
-  t.state.status = decidedStatus(t.state, observation, now, t.effects.length);
+  t.state.status = decidedStatus(t.state, observation, now, t.effects.length, machines);
   return {
     state: t.state,
     effects: t.effects,

@@ -5,7 +5,7 @@ import type { DeploymentState, RolloutState } from '../model/deployment/deployme
 import type { DeploymentPlan } from '../model/deployment/plan.types';
 import type { DeploymentStatus, PodStatus } from '../model/deployment/status.types';
 import type { StrategyDocument } from '../model/strategy-document/strategy-document.types';
-import { machineFor } from '../strategies/strategy.registry';
+import { strategies, type StrategyRegistry } from '../strategies/strategy.registry';
 import { plan } from './deployment.plan';
 
 export interface SideProgress {
@@ -38,9 +38,9 @@ export interface DeploymentProgress {
 }
 
 /** Which plan step the rollout is on; null before it starts, and when the release goes straight to serving. */
-export function currentStepOf(doc: StrategyDocument, rollout: RolloutState | null, stepCount: number): number | null {
+export function currentStepOf(doc: StrategyDocument, rollout: RolloutState | null, stepCount: number, machines: StrategyRegistry = strategies): number | null {
   if (rollout === null || rollout.kind === 'direct') return null;
-  const machine = machineFor(doc.type);
+  const machine = machines.machineFor(doc.type);
   const id = machine.stepOf(rollout);
   if (id === null) return null;
   // Step ids do not depend on the replica count. A stage the plan does not list (a transient one) shows the last step.
@@ -48,8 +48,8 @@ export function currentStepOf(doc: StrategyDocument, rollout: RolloutState | nul
   return index === -1 ? stepCount - 1 : Math.min(index, stepCount - 1);
 }
 
-function sidesOf(state: DeploymentState, thePlan: DeploymentPlan, step: number | null, status: DeploymentStatus | null): SideProgress[] {
-  const machine = machineFor(state.ctx.strategy.type);
+function sidesOf(state: DeploymentState, thePlan: DeploymentPlan, step: number | null, status: DeploymentStatus | null, machines: StrategyRegistry): SideProgress[] {
+  const machine = machines.machineFor(state.ctx.strategy.type);
   const planned = step === null ? null : thePlan.steps[step]?.replicas;
   return machine.sides(state).map(({ side, workload, release }) => {
     // A shared workload (Recreate/RollingUpdate) counts only for the side whose release its template carries.
@@ -66,7 +66,7 @@ function sidesOf(state: DeploymentState, thePlan: DeploymentPlan, step: number |
   });
 }
 
-function trafficWeightOf(state: DeploymentState, thePlan: DeploymentPlan, step: number | null): number | null {
+function trafficWeightOf(state: DeploymentState, thePlan: DeploymentPlan, step: number | null, machines: StrategyRegistry): number | null {
   // An ended deployment: what it left serving, not the last step it was at.
   if (state.phase === 'Succeeded') return 100;
   if (state.phase === 'RolledBack' || state.phase === 'Aborted' || state.phase === 'Failed') return 0;
@@ -74,7 +74,7 @@ function trafficWeightOf(state: DeploymentState, thePlan: DeploymentPlan, step: 
   if (r === null) return null;
   const current = step === null ? null : (thePlan.steps[step] ?? null);
   if (r.kind === 'direct') return r.stage === 'done' ? 100 : current === null ? null : current.newTrafficPercent;
-  return machineFor(state.ctx.strategy.type).trafficWeight(state, current);
+  return machines.machineFor(state.ctx.strategy.type).trafficWeight(state, current);
 }
 
 function servicesOf(state: DeploymentState, status: DeploymentStatus | null): ServiceSelectorView[] {
@@ -82,16 +82,16 @@ function servicesOf(state: DeploymentState, status: DeploymentStatus | null): Se
   return (state.baseline?.services ?? []).map((s) => ({ name: s.name, selector: s.selector, source: 'baseline' }));
 }
 
-export function deploymentProgress(state: DeploymentState): DeploymentProgress {
-  const thePlan = plan(state.ctx.strategy, state.ctx.replicas);
+export function deploymentProgress(state: DeploymentState, machines: StrategyRegistry = strategies): DeploymentProgress {
+  const thePlan = plan(state.ctx.strategy, state.ctx.replicas, machines);
   const status = state.status ?? null;
-  const currentStep = currentStepOf(state.ctx.strategy, state.rollout, thePlan.steps.length);
+  const currentStep = currentStepOf(state.ctx.strategy, state.rollout, thePlan.steps.length, machines);
   const pods = status?.pods ?? [];
   return {
     plan: thePlan,
     currentStep,
-    sides: sidesOf(state, thePlan, currentStep, status),
-    trafficWeight: trafficWeightOf(state, thePlan, currentStep),
+    sides: sidesOf(state, thePlan, currentStep, status, machines),
+    trafficWeight: trafficWeightOf(state, thePlan, currentStep, machines),
     services: servicesOf(state, status),
     // Pods of the app (hook Job pods are left out by statusView), with init-container progress in words.
     pods: { total: pods.length, ready: pods.filter((p) => p.ready).length, items: pods.map((p) => ({ ...p })) },

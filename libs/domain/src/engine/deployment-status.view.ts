@@ -3,29 +3,29 @@
 import { isTerminal, type DeploymentState } from '../model/deployment/deployment.types';
 import type { Observation } from '../model/deployment/observation.types';
 import type { DeploymentStatus } from '../model/deployment/status.types';
-import { machineFor } from '../strategies/strategy.registry';
+import { strategies, type StrategyRegistry } from '../strategies/strategy.registry';
 import { percent } from '../strategies/shared/plan-math.rules';
 import { describePodProgress } from '../strategies/shared/pod-failures.rules';
 import { plan } from './deployment.plan';
 
 /** The id of the plan step the rollout is at (see PlanStep.id), or null before it starts and when going direct. */
-export function currentStepId(state: DeploymentState): string | null {
+export function currentStepId(state: DeploymentState, machines: StrategyRegistry = strategies): string | null {
   const r = state.rollout;
   if (!r || r.kind === 'direct') return null;
-  return machineFor(state.ctx.strategy.type).stepOf(r);
+  return machines.machineFor(state.ctx.strategy.type).stepOf(r);
 }
 
-function newTraffic(state: DeploymentState, obs: Observation): number {
+function newTraffic(state: DeploymentState, obs: Observation, machines: StrategyRegistry): number {
   const { ctx } = state;
   const pods = obs.pods.filter((p) => p.ready && !p.terminating && p.role !== 'hook');
   const byPods = percent(pods.filter((p) => p.release === ctx.release).length, pods.length);
-  return machineFor(ctx.strategy.type).observedTraffic(state, obs, byPods);
+  return machines.machineFor(ctx.strategy.type).observedTraffic(state, obs, byPods);
 }
 
-export function statusView(state: DeploymentState, obs: Observation, now: number): DeploymentStatus {
+export function statusView(state: DeploymentState, obs: Observation, now: number, machines: StrategyRegistry = strategies): DeploymentStatus {
   const { ctx } = state;
-  const steps = plan(ctx.strategy, ctx.replicas).steps;
-  const id = currentStepId(state);
+  const steps = plan(ctx.strategy, ctx.replicas, machines).steps;
+  const id = currentStepId(state, machines);
   const current = id === null ? undefined : steps.find((s) => s.id === id);
   const sides = Object.values(obs.workloads)
     .filter((w) => w.specReplicas > 0 || w.replicas > 0 || state.touched.includes(w.name))
@@ -43,7 +43,7 @@ export function statusView(state: DeploymentState, obs: Observation, now: number
     observedAt: now,
     step: current ? { id: current.id, index: current.index, total: steps.length, title: current.title } : null,
     sides,
-    newTrafficPercent: newTraffic(state, obs),
+    newTrafficPercent: newTraffic(state, obs, machines),
     services: Object.fromEntries(Object.values(obs.services).map((s) => [s.name, s.selector])),
     pods: obs.pods
       .filter((p) => p.role !== 'hook')
@@ -77,8 +77,8 @@ export function awaitsFinalObservation(state: DeploymentState): boolean {
  * The status of an ended deployment from an observation taken after its last effects: final once the cluster has
  * settled, or once the window since it ended has passed (a cluster that never settles must not be watched forever).
  */
-export function finalStatus(state: DeploymentState, obs: Observation, now: number): DeploymentState {
-  const status = statusView(state, obs, now);
+export function finalStatus(state: DeploymentState, obs: Observation, now: number, machines: StrategyRegistry = strategies): DeploymentState {
+  const status = statusView(state, obs, now, machines);
   const final = observationSettled(obs) || now - state.phaseSince >= FINAL_OBSERVATION_WINDOW_MS;
   return { ...state, status: { ...status, final } };
 }
@@ -87,8 +87,8 @@ export function finalStatus(state: DeploymentState, obs: Observation, now: numbe
  * What `decide` stores as the status: on a tick that ends the deployment, the observation predates the effects of
  * that tick (and may predate the cluster carrying out earlier ones), so the status is not final yet.
  */
-export function decidedStatus(state: DeploymentState, obs: Observation, now: number, effectCount: number): DeploymentStatus {
-  const status = statusView(state, obs, now);
+export function decidedStatus(state: DeploymentState, obs: Observation, now: number, effectCount: number, machines: StrategyRegistry = strategies): DeploymentStatus {
+  const status = statusView(state, obs, now, machines);
   if (!isTerminal(state.phase)) return status;
   return { ...status, final: state.phase === 'Superseded' || (effectCount === 0 && observationSettled(obs)) };
 }

@@ -1,5 +1,6 @@
 // Every strategy, by its document type: the one place the engine (decide, command rules, plan, status) finds them.
-// The mapped type keeps the list exhaustive: a StrategyType without a machine does not compile.
+// The mapped type keeps the list exhaustive: a StrategyType without a machine does not compile. Adding a strategy:
+// docs/adr/0012-how-to-add-a-strategy.md.
 import type { StrategyType } from '../model/strategy-document/strategy-document.types';
 import { blueGreenMachine } from './blue-green/blue-green.machine';
 import { canaryMachine } from './canary/canary.machine';
@@ -14,6 +15,25 @@ const machines: { readonly [T in StrategyType]: StrategyMachine } = {
   Canary: canaryMachine,
 };
 
-export function machineFor(type: StrategyType): StrategyMachine {
-  return machines[type];
+/** How the engine finds a strategy's machine. Every engine function takes one, the product's by default. */
+export interface StrategyRegistry {
+  machineFor(type: StrategyType): StrategyMachine;
 }
+
+/**
+ * The product's strategies plus `extra` (by document type): the seam a spec uses to run a strategy that is not
+ * shipped (libs/domain/test/toy-strategy.spec.ts). The product only ever uses `strategies`.
+ */
+export function createRegistry(extra: Readonly<Record<string, StrategyMachine>> = {}): StrategyRegistry {
+  const all: Readonly<Record<string, StrategyMachine | undefined>> = { ...machines, ...extra };
+  return {
+    machineFor(type) {
+      const machine = all[type];
+      if (!machine) throw new Error(`no strategy machine for ${String(type)}`);
+      return machine;
+    },
+  };
+}
+
+/** The shipped strategies. */
+export const strategies: StrategyRegistry = { machineFor: (type) => machines[type] };

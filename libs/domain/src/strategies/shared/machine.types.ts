@@ -2,7 +2,7 @@
 // (commands, hooks, failure detection, rollback, first deployments); a strategy knows how it moves the new release
 // in (start/advance/promote), what its steps are (plan), where a rollout is among them (stepOf) and how it reads
 // from outside (sides, traffic). Adding a strategy = one folder implementing this + one line in strategy.registry.ts
-// (docs/adr/0007-adding-a-strategy.md).
+// (docs/adr/0012-how-to-add-a-strategy.md).
 import type { Verdict } from '../../model/deployment/command.types';
 import type { DeploymentContext, DeploymentState, Failure, RolloutState } from '../../model/deployment/deployment.types';
 import type { Effect, EnsureServiceEffect, WorkloadUpdateStrategy } from '../../model/deployment/effect.types';
