@@ -34,9 +34,12 @@ import { MetricsModule } from './modules/metrics/metrics.module';
 import { DashboardModule } from './modules/dashboard/dashboard.module';
 import { OverviewModule } from './modules/overview/overview.module';
 import { SessionModule } from './modules/session/session.module';
+import { FreezeWindowsModule } from './modules/freeze-windows/freeze-windows.module';
+import { PlansModule } from './modules/plans/plans.module';
+import { ApprovalsModule } from './modules/approvals/approvals.module';
 
 /** Resource modules: add yours here (one line). */
-const resourceModules = [HealthModule, MetricsModule, TokensModule, AuditModule, ClustersModule, AppsModule, EnvironmentsModule, ReleasesModule, AnalysisTemplatesModule, DeploymentsModule, EventsModule, NotificationsModule, ChatOpsModule, SessionModule, OverviewModule, DashboardModule];
+const resourceModules = [HealthModule, MetricsModule, TokensModule, AuditModule, ClustersModule, AppsModule, EnvironmentsModule, ReleasesModule, AnalysisTemplatesModule, DeploymentsModule, EventsModule, NotificationsModule, ChatOpsModule, SessionModule, OverviewModule, DashboardModule, FreezeWindowsModule, PlansModule, ApprovalsModule];
 
 export interface AppModuleOptions {
   config: ApiConfig;

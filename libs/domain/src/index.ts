@@ -49,3 +49,8 @@ export { describePodProgress } from './strategies/shared/pod-failures.rules';
 export { releaseLabelValue, hookJobName, dnsLabelName } from './model/release/release-names.rules';
 export * from './engine/notifications/notification.types';
 export * from './engine/notifications/slack-blocks.mapper';
+export * from './engine/gates/freeze-window.rules';
+export * from './model/deployment/approval.types';
+export * from './engine/gates/approval.rules';
+export { approvalTarget, approverIdentity, gateStepsOf, openGateStatus } from './engine/gates/approval-gate.machine';
+export { planDeployment, type PlanRequest } from './engine/deployment-report.plan';

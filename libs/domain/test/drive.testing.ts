@@ -1,5 +1,6 @@
 // Test drivers: build a deployment context, seed the previous release the way its strategy leaves it, and run
 // ticks against a FakeCluster the way the worker would (decide → apply effects → the cluster moves on).
+import type { ApprovalRecordView } from '../src/model/deployment/approval.types';
 import type { Command } from '../src/model/deployment/command.types';
 import { decide, initialDeploymentState } from '../src/engine/decide.machine';
 import { isTerminal, type DeploymentContext, type DeploymentState } from '../src/model/deployment/deployment.types';
@@ -63,6 +64,8 @@ export interface DriveOptions {
   start?: DeploymentState;
   /** The strategies `decide` knows (default: the shipped ones). */
   machines?: StrategyRegistry;
+  /** Approvals recorded before the tick number `i`. */
+  approvals?: (state: DeploymentState, i: number) => ApprovalRecordView[];
 }
 
 export interface DriveResult {
@@ -78,7 +81,7 @@ export function drive(ctx: DeploymentContext, cluster: FakeCluster, options: Dri
   const decisions: Decision[] = [];
   for (let i = 0; i < (options.maxTicks ?? 200); i++) {
     const observation = cluster.observe();
-    const decision = decide(state, observation, options.commands?.(state, i) ?? [], now, options.machines);
+    const decision = decide(state, observation, options.commands?.(state, i) ?? [], now, options.machines, options.approvals?.(state, i) ?? []);
     cluster.apply(decision.effects);
     options.check?.(decision, cluster, observation);
     decisions.push(decision);

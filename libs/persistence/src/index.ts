@@ -38,3 +38,5 @@ export * from './repositories/dashboard-session.repository';
 export * from './repositories/overview.repository';
 export * from './repositories/analysis-measurement.repository';
 export * from './repositories/analysis-template.repository';
+export * from './repositories/freeze-window.repository';
+export * from './repositories/deployment-approval.repository';

@@ -145,6 +145,16 @@ export const REST_ACCESS: Record<string, Access> = {
   'DELETE /v1/notification-channels/:id': 'deployer',
   'GET /v1/notification-channels/:id/deliveries': 'deployer',
   'POST /v1/notification-channels/:id/deliveries/:deliveryId/redeliver': 'deployer',
+
+  // Freeze windows: admins write them; everyone reads them (dashboards and bots ask "is anything frozen now?").
+  'POST /v1/freeze-windows': 'admin',
+  'GET /v1/freeze-windows': 'viewer',
+  'GET /v1/freeze-windows/:id': 'viewer',
+  'DELETE /v1/freeze-windows/:id': 'admin',
+
+  // Approvals: any token may try; the environment policy's `from` decides whose approval counts (else 403).
+  'POST /v1/deployments/:id/approvals': 'viewer',
+  'GET /v1/deployments/:id/approvals': 'viewer',
 };
 
 /** `Query.<field>` / `Mutation.<field>`: the lowest role allowed. Every GraphQL operation needs a token. */
@@ -170,6 +180,9 @@ export const GRAPHQL_ACCESS: Record<string, Role> = {
   'Query.notificationChannel': 'deployer',
   'Query.notificationChannels': 'deployer',
   'Query.notificationDeliveries': 'deployer',
+  'Query.freezeWindows': 'viewer',
+  'Query.planDeployment': 'deployer',
+  'Query.deploymentApprovals': 'viewer',
 
   'Mutation.createApp': 'admin',
   'Mutation.deleteApp': 'admin',
@@ -197,4 +210,7 @@ export const GRAPHQL_ACCESS: Record<string, Role> = {
   'Mutation.updateNotificationChannel': 'deployer',
   'Mutation.deleteNotificationChannel': 'deployer',
   'Mutation.redeliverNotification': 'deployer',
+  'Mutation.createFreezeWindow': 'admin',
+  'Mutation.deleteFreezeWindow': 'admin',
+  'Mutation.approveDeployment': 'viewer',
 };

@@ -109,7 +109,7 @@ export class DeploymentTickService {
     if (awaitsFinalObservation(input.state) && input.commands.length === 0) return this.observeEnded(input, observation, meter, active);
     observation.checks = { ...input.checkResults, ...this.checks.progress(input.id) };
     observation.analyses = input.analysisResults;
-    const decision = decide(input.state, observation, input.commands, Date.now());
+    const decision = decide(input.state, observation, input.commands, Date.now(), undefined, input.approvals);
     if (nothingChanged(input.state, decision)) return { status: 'unchanged', wakeAt: nextWake(ended(decision, 0), Date.now()), requests: meter.requests };
 
     const result = await this.timings.time('commit', () => this.repo.commit(input.id, input.version, decision, new Date(), isTerminal(input.state.phase)));

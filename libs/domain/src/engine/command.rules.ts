@@ -7,6 +7,14 @@ import type { Command, CommandIntent, Verdict } from '../model/deployment/comman
 import { isTerminal, type DeploymentState } from '../model/deployment/deployment.types';
 import type { Decision } from '../model/deployment/effect.types';
 import { emptyObservation } from '../model/deployment/observation.types';
+import type { ApprovalRecordView } from '../model/deployment/approval.types';
+import { laterGates, openGateStatus } from './gates/approval-gate.machine';
+
+/** What the rules know of approvals: the deployment's recorded approvals and the time to judge their expiry. */
+export interface CommandFacts {
+  approvals: readonly ApprovalRecordView[];
+  now: number;
+}
 
 const ACTIVE = ['Pending', 'Progressing', 'Paused'] as const;
 
@@ -15,7 +23,8 @@ function refuse(state: DeploymentState, why: string): Verdict {
   return { ok: false, reason: `${why}; the deployment is ${phase}` };
 }
 
-export function canApply(state: DeploymentState, command: CommandIntent, machines: StrategyRegistry = strategies): Verdict {
+/** `facts` omitted: no approval counts (a promote at an approval gate is refused). */
+export function canApply(state: DeploymentState, command: CommandIntent, machines: StrategyRegistry = strategies, facts: CommandFacts = { approvals: [], now: 0 }): Verdict {
   const { phase, pauseReason } = state;
   const active = (ACTIVE as readonly string[]).includes(phase);
   switch (command.type) {
@@ -24,7 +33,14 @@ export function canApply(state: DeploymentState, command: CommandIntent, machine
       if (phase === 'Paused' && pauseReason === 'UserPaused') return refuse(state, 'resume it first');
       if (state.rollout === null) return refuse(state, 'its rollout has not started yet');
     {
-      const verdict = machines.machineFor(state.ctx.strategy.type).canPromote(state, command.full === true);
+      const gate = openGateStatus(state, facts.approvals, facts.now);
+      if (gate && !gate.satisfied) return refuse(state, `approvals are missing at ${gate.step}: ${gate.needed}`);
+      const skipped = command.full === true ? laterGates(state) : [];
+      if (skipped.length > 0) return refuse(state, `a full promote would skip the approval gate at ${skipped.join(', ')}; promote step by step`);
+      // Approved, but the worker has not moved it out of AwaitingApproval yet: judge the pause it goes back to.
+      const waiting = state.pauseReason === 'AwaitingApproval' ? (state.approvalGates?.waiting ?? null) : null;
+      const judged = waiting ? { ...state, phase: waiting.resume ? state.phase : ('Progressing' as const), pauseReason: waiting.resume } : state;
+      const verdict = machines.machineFor(state.ctx.strategy.type).canPromote(judged, command.full === true);
       return verdict.ok ? verdict : refuse(state, verdict.reason);
     }
     case 'pause':

@@ -14,6 +14,8 @@ import { isTerminal, type Baseline, type DeploymentContext, type DeploymentState
 import type { Decision } from '../model/deployment/effect.types';
 import type { Observation } from '../model/deployment/observation.types';
 import { decidedStatus } from './deployment-status.view';
+import { advanceGated, holdBeforeStart, settleGate } from './gates/approval-gate.machine';
+import type { ApprovalRecordView } from '../model/deployment/approval.types';
 
 /** The state a deployment row starts with (phase Pending). */
 export function initialDeploymentState(ctx: DeploymentContext, now: number): DeploymentState {
@@ -80,9 +82,11 @@ export function detectFailure(state: DeploymentState, obs: Observation, now: num
   return null;
 }
 
-function runRollout(t: Tick, machine: StrategyMachine): void {
+function runRollout(t: Tick, machine: StrategyMachine, approvals: readonly ApprovalRecordView[]): void {
   const s = t.state;
   const userPaused = s.phase === 'Paused' && s.pauseReason === 'UserPaused';
+  // The `start` gate (strategies without a promotion point) holds before the hooks too: nothing runs unapproved.
+  if (s.rollout === null && !userPaused && holdBeforeStart(t, approvals)) return;
   if (!userPaused && !hooksDone(t)) return;
   if (s.phase !== 'Progressing' && s.phase !== 'Paused') return;
   if (s.rollout === null) {
@@ -97,15 +101,15 @@ function runRollout(t: Tick, machine: StrategyMachine): void {
   }
   if (s.phase === 'Paused' && (s.pauseReason === 'UserPaused' || s.pauseReason === 'Inconclusive' || s.pauseReason === 'ClusterUnreachable')) return;
   if (s.rollout?.kind === 'direct') advanceDirect(t, machine);
-  else machine.advance(t);
+  else advanceGated(t, machine, approvals);
 }
 
-function consume(t: Tick, commands: readonly Command[], machines: StrategyRegistry): CommandOutcome[] {
+function consume(t: Tick, commands: readonly Command[], machines: StrategyRegistry, approvals: readonly ApprovalRecordView[]): CommandOutcome[] {
   const outcomes: CommandOutcome[] = [];
   for (const c of commands) {
     if (t.state.consumedCommandIds.includes(c.id)) continue;
     t.actor = c.actor;
-    const verdict = canApply(t.state, c, machines);
+    const verdict = canApply(t.state, c, machines, { approvals, now: t.now });
     if (verdict.ok) {
       outcomes.push({ id: c.id, status: 'applied', result: applyCommand(t, c, machines) });
     } else {
@@ -120,15 +124,25 @@ function consume(t: Tick, commands: readonly Command[], machines: StrategyRegist
 
 /**
  * The tick. Commands are consumed first, in the order given (each checked against the state the previous one left),
- * then the machine moves as far as the observation allows. A command id already consumed is ignored.
+ * then the machine moves as far as the observation allows. A command id already consumed is ignored. `approvals`
+ * are the deployment's recorded approvals (the rules decide which count).
  */
-export function decide(state: DeploymentState, observation: Observation, commands: readonly Command[], now: number, machines: StrategyRegistry = strategies): Decision {
+export function decide(
+  state: DeploymentState,
+  observation: Observation,
+  commands: readonly Command[],
+  now: number,
+  machines: StrategyRegistry = strategies,
+  approvals: readonly ApprovalRecordView[] = [],
+): Decision {
   const t: Tick = { now, obs: observation, state: structuredClone(state), effects: [], events: [], wakeAt: null, actor: SYSTEM };
   clusterReachable(t);
-  const outcomes = consume(t, commands, machines);
+  // Approvals that arrived since the last tick release a held gate before any promote is judged.
+  if (t.state.phase === 'Paused' && t.state.pauseReason === 'AwaitingApproval') settleGate(t, approvals);
+  const outcomes = consume(t, commands, machines, approvals);
   const machine = machines.machineFor(t.state.ctx.strategy.type);
   if (t.state.phase === 'Pending') begin(t, machine);
-  if (t.state.phase === 'Progressing' || t.state.phase === 'Paused') runRollout(t, machine);
+  if (t.state.phase === 'Progressing' || t.state.phase === 'Paused') runRollout(t, machine, approvals);
   else if (t.state.phase === 'RollingBack') advanceRestore(t);
   t.state.status = decidedStatus(t.state, observation, now, t.effects.length, machines);
   return {

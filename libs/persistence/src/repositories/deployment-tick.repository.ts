@@ -8,6 +8,7 @@ import { isTerminal } from '@cutover/domain';
 import type { Prisma, PrismaClient } from '../generated/prisma/client';
 import { AuditRepository } from '../audit/audit.repository';
 import { PrismaService } from '../prisma/prisma.service';
+import { type DeploymentApprovalRecord, toApprovalRecord } from './deployment-approval.repository';
 import { runTransaction } from '../transaction/transaction-runner.service';
 import { insertDeploymentEvents } from './deployment-event.repository';
 
@@ -51,6 +52,8 @@ export interface TickInput {
    * database: a version missing here is an error of this load.
    */
   releases: ReadonlyMap<string, ReleaseSpec>;
+  /** Approvals given to the deployment (the domain's rules decide which count). */
+  approvals: DeploymentApprovalRecord[];
 }
 
 export interface ActiveDeployment {
@@ -183,6 +186,7 @@ export class DeploymentTickRepository {
         environment: { include: { application: { select: { name: true } } } },
         commands: { where: { status: 'pending' }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] },
         effects: { where: { OR: [{ status: 'pending' }, { kind: { in: ['runCheck', 'runAnalysis'] } }] }, orderBy: [{ tick: 'asc' }, { ordinal: 'asc' }] },
+        approvals: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], take: 1_000 },
       },
     });
     if (!row) return null;
@@ -221,6 +225,7 @@ export class DeploymentTickRepository {
       createdAt: row.createdAt,
       analysisResults,
       releases: await this.releasesFor(env.id, env.applicationId, versionsNamed(state, unfinished)),
+      approvals: row.approvals.map(toApprovalRecord),
     };
   }
 

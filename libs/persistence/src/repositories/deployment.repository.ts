@@ -30,6 +30,15 @@ export interface DeploymentRecord {
   createdAt: Date;
   updatedAt: Date;
   finishedAt: Date | null;
+  /** Break-glass through freeze windows (null when none was in force). */
+  freezeOverride: FreezeOverrideRecord | null;
+}
+
+export interface FreezeOverrideRecord {
+  reason: string;
+  by: string;
+  role: string;
+  windows: Array<{ id: string; name: string; until: string }>;
 }
 
 export interface DeploymentEventRecord {
@@ -73,6 +82,7 @@ export interface NewDeployment {
   reason: string | null;
   createdBy: string;
   createdByTokenId: string | null;
+  freezeOverride?: FreezeOverrideRecord | null;
 }
 
 export interface NewDeploymentEvent {
@@ -142,6 +152,7 @@ function toRecord(row: Row): DeploymentRecord {
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
     finishedAt: row.finishedAt,
+    freezeOverride: (row.freezeOverride ?? null) as FreezeOverrideRecord | null,
   };
 }
 
@@ -191,6 +202,7 @@ export class DeploymentRepository {
         reason: d.reason,
         createdBy: d.createdBy,
         createdByTokenId: d.createdByTokenId,
+        ...(d.freezeOverride ? { freezeOverride: d.freezeOverride as unknown as Prisma.InputJsonValue } : {}),
       },
       include,
     });

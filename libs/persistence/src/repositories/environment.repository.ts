@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { Prisma } from '../generated/prisma/client';
+import type { ApprovalPolicy } from '@cutover/domain';
+import { Prisma } from '../generated/prisma/client';
 import { PrismaService } from '../prisma/prisma.service';
 import type { Tx } from '../transaction/transaction-runner.service';
 import { isUniqueViolation } from './application.repository';
@@ -24,6 +25,8 @@ export interface EnvironmentRecord {
   service: EnvironmentService | null;
   /** Chat asks for a confirmation button before deploy, promote, abort and rollback here. */
   protected: boolean;
+  /** Approval policy (null: none). */
+  approvals: ApprovalPolicy | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -45,6 +48,8 @@ export interface EnvironmentPatch {
   strategy?: Prisma.InputJsonValue;
   service?: EnvironmentService | null;
   protected?: boolean;
+  /** null removes the policy. */
+  approvals?: ApprovalPolicy | null;
 }
 
 const include = { application: { select: { name: true } }, cluster: { select: { name: true } } } as const;
@@ -64,6 +69,7 @@ function toRecord(row: Row): EnvironmentRecord {
     strategy: row.strategy,
     service: row.servicePort !== null && targetPort !== null ? { port: row.servicePort, targetPort } : null,
     protected: row.protected,
+    approvals: (row.approvals ?? null) as ApprovalPolicy | null,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
@@ -144,6 +150,7 @@ export class EnvironmentRepository {
         ...(patch.strategy !== undefined ? { strategy: patch.strategy } : {}),
         ...(patch.service !== undefined ? serviceColumns(patch.service) : {}),
         ...(patch.protected !== undefined ? { protected: patch.protected } : {}),
+        ...(patch.approvals !== undefined ? { approvals: patch.approvals === null ? Prisma.DbNull : (patch.approvals as unknown as Prisma.InputJsonValue) } : {}),
       },
       include,
     });

@@ -198,7 +198,36 @@ describe('ChatOps over Slack: signed slash commands and buttons', () => {
     await history.send();
     expect((await answer(history.reply)).text).toMatch(/1\.0\.1/);
     const help = await slash('U0VIEWER', 'help').send();
-    expect(help.body.text).toMatch(/`plan` joins these once/);
+    expect(help.body.text).toMatch(/`plan <app> <version> to <env>.*`approve <app> <env>/s);
+  });
+
+  it('plans (a dry-run: nothing created) and approves through the same services as REST, as the linked identity', async () => {
+    await request(api.server).post(`/v1/apps/${app}/environments`).set(as(admin)).send({ name: 'gated', cluster: `${app}-cluster`, namespace: app, replicas: 2 }).expect(201);
+    await request(api.server).patch(`/v1/apps/${app}/environments/gated`).set(as(admin)).send({ approvals: { required: 1, from: [`slack:${team}/U0OTHER1`] } }).expect(200);
+
+    const before = await db.deployment.count();
+    const plan = slash('U0LINKED', `plan ${app} 1.0.1 to gated`);
+    expect((await plan.send()).status).toBe(200);
+    const planned = await answer(plan.reply);
+    expect(planned.response_type).toBe('ephemeral');
+    expect(planned.text).toContain(`*Plan* ${app} (nothing) → 1.0.1 in gated: RollingUpdate (first deployment: straight to serving), 2 replicas`);
+    expect(planned.text).toContain('Gates: approval (start)');
+    expect(planned.text).toContain('nothing was created');
+    expect(await db.deployment.count()).toBe(before);
+
+    const created = await request(api.server).post('/v1/deployments').set(as(admin)).send({ app, environment: 'gated', release: '1.0.1' }).expect(202);
+    const refused = slash('U0LINKED', `approve ${app} gated --reason lgtm`);
+    await refused.send();
+    expect((await answer(refused.reply)).text).toMatch(/^:x: .*may not approve here/);
+    const approve = slash('U0OTHER1', `approve ${app} gated --reason lgtm`, { userName: 'bob' });
+    await approve.send();
+    const approved = await answer(approve.reply);
+    expect(approved).toMatchObject({ response_type: 'in_channel' });
+    expect(approved.text).toContain(`approved ${app}/gated (1.0.1) at start — 1 of 1: approved, it goes on: lgtm`);
+    expect(await db.deploymentApproval.findMany({ where: { deploymentId: created.body.id } })).toEqual([
+      expect.objectContaining({ approver: `slack:${team}/U0OTHER1`, interface: 'chat', step: 'start', reason: 'lgtm' }),
+    ]);
+    expect(await db.auditEntry.findFirst({ where: { action: 'deployment.approve', resourceId: created.body.id, outcome: 'success' } })).toMatchObject({ interface: 'chat', actorName: `slack:${team}/U0OTHER1 (bob)` });
   });
 
   it('links chat identities (admin only, validated)', async () => {

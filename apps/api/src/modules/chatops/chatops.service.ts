@@ -7,6 +7,9 @@ import { DeploymentQueriesService } from '../deployments/deployment-queries.serv
 import { DeploymentStartService } from '../deployments/deployment-start.service';
 import type { DeploymentModel } from '../deployments/models/deployment.model';
 import { EnvironmentsService } from '../environments/environments.service';
+import { ApprovalsService } from '../approvals/approvals.service';
+import { DeploymentPlansService } from '../plans/deployment-plans.service';
+import type { DryRunAnswerModel } from '../plans/models/deployment-plan.model';
 import { ChatConfirmations } from './chat-confirmations.service';
 import { type ChatCommand, parseChatCommand, USAGE } from './slack-command.rules';
 
@@ -63,6 +66,8 @@ export class ChatOpsService implements OnModuleDestroy {
     private readonly queries: DeploymentQueriesService,
     private readonly environments: EnvironmentsService,
     private readonly confirmations: ChatConfirmations,
+    private readonly plans: DeploymentPlansService,
+    private readonly approvals: ApprovalsService,
   ) {}
 
   /** The slash command: answered at once; anything that changes or reads deployments answers on response_url. */
@@ -108,7 +113,8 @@ export class ChatOpsService implements OnModuleDestroy {
   /** Runs one command for a linked user; the answer goes to response_url. */
   private async run(req: ChatRequest, identity: ChatIdentityRecord, command: Exclude<ChatCommand, { verb: 'help' }>, confirmed: boolean): Promise<SlackReply> {
     const ctx = this.contextFor(req, identity);
-    const needs = command.verb === 'status' || command.verb === 'history' ? 'viewer' : 'deployer';
+    // Who may approve is the environment policy's business (the approvals service refuses those it does not admit).
+    const needs = command.verb === 'status' || command.verb === 'history' || command.verb === 'approve' ? 'viewer' : 'deployer';
     if (!roleAllows(identity.role, needs)) {
       await this.refused(req, ctx.actor, `chat.${command.verb}`, `needs the ${needs} role`);
       return ephemeral(`:no_entry: \`${command.verb}\` needs the ${needs} role; you are linked as ${identity.role}.`);
@@ -132,6 +138,22 @@ export class ChatOpsService implements OnModuleDestroy {
             ...(command.strategy ? { strategy: strategyOption(command.strategy) } : {}),
           });
           return { response_type: 'in_channel', text: `:rocket: <@${req.userId}> deploys ${command.app} ${command.version} to ${command.environment}${command.reason ? `: ${command.reason}` : ''} · \`${created.body.id}\`` };
+        }
+        case 'plan': {
+          const answer = await this.plans.dryRun(ctx, {
+            app: command.app,
+            environment: command.environment,
+            release: command.version,
+            ...(command.strategy ? { strategy: strategyOption(command.strategy) } : {}),
+          });
+          return ephemeral(describePlan(answer));
+        }
+        case 'approve': {
+          const target = await this.target(command.target, command.verb);
+          const result = await this.approvals.approve(ctx, target.id, command.reason);
+          const c = result.current;
+          const status = c === null ? 'no gate is ahead' : c.satisfied ? `${c.counted.length} of ${c.required}: approved, it goes on` : `${c.counted.length} of ${c.required}; still needs ${c.needed}`;
+          return { response_type: 'in_channel', text: `:ballot_box_with_check: <@${req.userId}> approved ${target.app}/${target.environment} (${target.release}) at ${c?.step ?? 'its gate'} — ${status}${command.reason ? `: ${command.reason}` : ''}` };
         }
         case 'promote':
         case 'pause':
@@ -242,6 +264,25 @@ export class ChatOpsService implements OnModuleDestroy {
 }
 
 /** `--strategy Recreate` (a type) or `--strategy '{"type":"Canary",…}'` (a document). */
+const GI = 1024 ** 3;
+
+/** The dry-run as a chat message: verdict, the steps in short, gates, least duration, warnings. */
+export function describePlan(a: DryRunAnswerModel): string {
+  const p = a.plan;
+  const verdict = p.verdict === 'fits' ? ':white_check_mark: fits' : p.verdict === 'does-not-fit' ? ':x: does not fit' : ':grey_question: fit unknown';
+  const extra = `${p.extraPods} extra pod${p.extraPods === 1 ? '' : 's'}, ${p.resources.extra.cpuMillis}m CPU, ${Math.round((p.resources.extra.memoryBytes / GI) * 100) / 100}Gi`;
+  const free = p.resources.free ? ` (free: ${p.resources.free.pods} pods, ${p.resources.free.cpuMillis}m CPU, ${Math.round((p.resources.free.memoryBytes / GI) * 100) / 100}Gi)` : '';
+  const lines = [
+    `*Plan* ${a.app} ${a.previousRelease ?? '(nothing)'} → ${a.release} in ${a.environment}: ${p.strategy}${p.direct ? ' (first deployment: straight to serving)' : ''}, ${p.replicas} replicas — ${verdict}`,
+    `Peak ${p.peakPods} pods: ${extra}${free}. At least ${p.minimumDurationSeconds}s.`,
+    ...p.steps.map((s) => `${s.index + 1}. ${s.title} — ${Object.entries(s.replicas).map(([k, v]) => `${k} ${v}`).join(', ')}; ${s.newTrafficPercent}% new${s.rollback.podsToStart > 0 ? `; rollback: ${s.rollback.podsToStart} pods to start (≤ ${s.rollback.worstCaseSeconds}s)` : ''}`),
+    ...(p.gates.length > 0 ? [`Gates: ${p.gates.map((g) => `${g.kind} (${g.stepId})`).join(' → ')}`] : []),
+    ...p.warnings.map((w) => `:warning: ${w.message}`),
+    '_Dry-run: nothing was created._',
+  ];
+  return lines.join('\n');
+}
+
 function strategyOption(value: string): Record<string, unknown> {
   if (value.trim().startsWith('{')) {
     try {

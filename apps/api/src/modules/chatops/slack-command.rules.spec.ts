@@ -18,13 +18,20 @@ describe('parseChatCommand', () => {
     ['PROMOTE shop prod --full', { verb: 'promote', target: { app: 'shop', environment: 'prod' }, reason: null, full: true }],
     ['abort 0B6E3F8A-1C2D-4E5F-8A9B-0C1D2E3F4A5B --reason broken', { verb: 'abort', target: { deploymentId: '0b6e3f8a-1c2d-4e5f-8a9b-0c1d2e3f4a5b' }, reason: 'broken', full: false }],
     ['rollback shop prod', { verb: 'rollback', target: { app: 'shop', environment: 'prod' }, reason: null, full: false }],
+    ['plan shop 1.4.0 to prod', { verb: 'plan', app: 'shop', version: '1.4.0', environment: 'prod' }],
+    ['plan shop 1.4.0 to prod --strategy BlueGreen', { verb: 'plan', app: 'shop', version: '1.4.0', environment: 'prod', strategy: 'BlueGreen' }],
+    ['approve shop prod --reason dashboards look fine', { verb: 'approve', target: { app: 'shop', environment: 'prod' }, reason: 'dashboards look fine' }],
+    ['approve 0B6E3F8A-1C2D-4E5F-8A9B-0C1D2E3F4A5B', { verb: 'approve', target: { deploymentId: '0b6e3f8a-1c2d-4e5f-8a9b-0c1d2e3f4a5b' }, reason: null }],
   ])('%s', (text, command) => {
     expect(parseChatCommand(text)).toEqual({ ok: true, command });
   });
 
   it.each([
     ['launch shop', /unknown command/],
-    ['plan shop 1.0 to prod', /unknown command/],
+    ['plan shop 1.0 prod', /plan reads/],
+    ['plan shop 1.0 to prod --reason x', /unknown option --reason/],
+    ['approve shop', /approve reads/],
+    ['approve shop prod --full', /unknown option --full/],
     ['deploy shop 1.4.0 prod', /deploy reads/],
     ['deploy Shop 1.4.0 to prod', /app must be a name/],
     ['deploy shop ../../x to prod', /version must be/],

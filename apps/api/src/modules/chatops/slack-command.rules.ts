@@ -5,6 +5,8 @@ export type ChatCommand =
   | { verb: 'deploy'; app: string; version: string; environment: string; strategy?: string; reason: string | null }
   | { verb: 'status'; app: string; environment: string | null }
   | { verb: 'history'; app: string; environment: string }
+  | { verb: 'plan'; app: string; version: string; environment: string; strategy?: string }
+  | { verb: 'approve'; target: { deploymentId: string } | { app: string; environment: string }; reason: string | null }
   | {
       verb: 'promote' | 'pause' | 'resume' | 'abort' | 'rollback' | 'retry';
       target: { deploymentId: string } | { app: string; environment: string };
@@ -13,7 +15,7 @@ export type ChatCommand =
     };
 
 export type ChatVerb = ChatCommand['verb'];
-export type ActionVerb = Extract<ChatCommand, { target: unknown }>['verb'];
+export type ActionVerb = Extract<ChatCommand, { target: unknown; full: boolean }>['verb'];
 export const ACTION_VERBS: readonly ActionVerb[] = ['promote', 'pause', 'resume', 'abort', 'rollback', 'retry'];
 
 export type Parsed = { ok: true; command: ChatCommand } | { ok: false; problem: string };
@@ -24,8 +26,9 @@ export const USAGE = [
   '• `status <app> [env]` — the latest deployment per environment',
   '• `promote|pause|resume|abort|rollback|retry <app> <env> [--reason <text>]` — or a deployment id instead of `<app> <env>`; `promote --full` skips the remaining steps',
   '• `history <app> <env>` — what ran there, newest first',
+  '• `plan <app> <version> to <env> [--strategy <type or JSON>]` — the dry-run: steps, extra pods and resources against the free capacity, gates, warnings; nothing is created',
+  '• `approve <app> <env> [--reason <text>]` — or a deployment id: your approval at its current (or next) approval gate',
   '• `help` — this text',
-  '(`plan` joins these once deployment plans are served by the api.)',
 ].join('\n');
 
 const NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -92,17 +95,19 @@ export function parseChatCommand(text: string): Parsed {
   if (verb === undefined || verb === 'help') return args.length === 0 ? { ok: true, command: { verb: 'help' } } : { ok: false, problem: '`help` takes nothing after it' };
   const lower = verb.toLowerCase();
   switch (lower) {
+    case 'plan':
     case 'deploy': {
-      const parsed = options(args, ['strategy', 'reason']);
+      const parsed = options(args, lower === 'deploy' ? ['strategy', 'reason'] : ['strategy']);
       if (typeof parsed === 'string') return { ok: false, problem: parsed };
       const [app, version, to, environment, ...extra] = parsed.rest;
-      if (to !== 'to' || extra.length > 0) return { ok: false, problem: 'deploy reads `deploy <app> <version> to <env>`' };
+      if (to !== 'to' || extra.length > 0) return { ok: false, problem: `${lower} reads \`${lower} <app> <version> to <env>\`` };
       const a = name(app, 'app');
       const e = name(environment, 'env');
       if (typeof a !== 'string') return { ok: false, problem: a.problem };
       if (typeof e !== 'string') return { ok: false, problem: e.problem };
       if (!version || !VERSION.test(version)) return { ok: false, problem: 'version must be a release version like `1.4.0`' };
       const strategy = typeof parsed.opts.strategy === 'string' ? parsed.opts.strategy : undefined;
+      if (lower === 'plan') return { ok: true, command: { verb: 'plan', app: a, version, environment: e, ...(strategy ? { strategy } : {}) } };
       return { ok: true, command: { verb: 'deploy', app: a, version, environment: e, ...(strategy ? { strategy } : {}), reason: typeof parsed.opts.reason === 'string' ? parsed.opts.reason : null } };
     }
     case 'status': {
@@ -139,6 +144,18 @@ export function parseChatCommand(text: string): Parsed {
       if (typeof a !== 'string') return { ok: false, problem: a.problem };
       if (typeof e !== 'string') return { ok: false, problem: e.problem };
       return { ok: true, command: { verb: v, target: { app: a, environment: e }, reason, full } };
+    }
+    case 'approve': {
+      const parsed = options(args, ['reason']);
+      if (typeof parsed === 'string') return { ok: false, problem: parsed };
+      const reason = typeof parsed.opts.reason === 'string' ? parsed.opts.reason : null;
+      if (parsed.rest.length === 1 && UUID.test(parsed.rest[0]!)) return { ok: true, command: { verb: 'approve', target: { deploymentId: parsed.rest[0]!.toLowerCase() }, reason } };
+      if (parsed.rest.length !== 2) return { ok: false, problem: 'approve reads `approve <app> <env>` or `approve <deployment id>`' };
+      const a = name(parsed.rest[0], 'app');
+      const e = name(parsed.rest[1], 'env');
+      if (typeof a !== 'string') return { ok: false, problem: a.problem };
+      if (typeof e !== 'string') return { ok: false, problem: e.problem };
+      return { ok: true, command: { verb: 'approve', target: { app: a, environment: e }, reason } };
     }
     default:
       return { ok: false, problem: `unknown command \`${verb.slice(0, 40)}\`` };

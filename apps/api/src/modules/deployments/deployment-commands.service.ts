@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { canApply, DomainError, isTerminal, type CommandType, type RequestContext } from '@cutover/domain';
-import { AuditRepository, type DeploymentCommandRecord, DeploymentRepository, type Prisma, TransactionRunner, type Tx } from '@cutover/persistence';
+import { AuditRepository, DeploymentApprovalRepository, type DeploymentCommandRecord, DeploymentRepository, type Prisma, TransactionRunner, type Tx } from '@cutover/persistence';
 import { auditEntry } from '../../common/audit/audit-entry.mapper';
 import { assertScopeAudited, refuseAudited } from './deployment-audit.rules';
 import type { CommandOutcome, CommandRequest } from './deployment-command.types';
@@ -35,6 +35,7 @@ export class DeploymentCommandsService {
     private readonly start: DeploymentStartService,
     private readonly waker: DeploymentWaker,
     private readonly metrics: ApiMetrics,
+    private readonly approvals: DeploymentApprovalRepository,
   ) {}
 
   async command(ctx: RequestContext, id: string, req: CommandRequest): Promise<DeploymentCommandResultModel> {
@@ -80,7 +81,9 @@ export class DeploymentCommandsService {
     if (!hasMachineState(d.state)) {
       return refuse(DomainError.conflict(`Cannot ${intent.type} deployment ${d.id}: it has no machine state yet; the deployment is ${d.phase}.`, { phase: d.phase, command: intent.type }));
     }
-    const verdict = canApply(d.state, intent);
+    // Promotes are judged with the deployment's approvals (an approval gate refuses them, naming who is missing).
+    const approvals = intent.type === 'promote' ? await this.approvals.listFor(d.id, tx) : [];
+    const verdict = canApply(d.state, intent, undefined, { approvals, now: Date.now() });
     if (!verdict.ok) {
       return refuse(DomainError.conflict(`Cannot ${intent.type} deployment ${d.id}: ${verdict.reason}.`, { phase: d.state.phase, pauseReason: d.state.pauseReason, command: intent.type }));
     }

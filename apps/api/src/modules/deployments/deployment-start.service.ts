@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import {
+  approverIdentity,
   DomainError,
   initialDeploymentState,
   parseStrategyDocument,
@@ -15,6 +16,7 @@ import {
   type DeploymentRecord,
   DeploymentRepository,
   type EnvironmentRecord,
+  type FreezeOverrideRecord,
   EnvironmentRepository,
   type Prisma,
   type ReleaseRecord,
@@ -25,6 +27,7 @@ import {
 import { auditEntry } from '../../common/audit/audit-entry.mapper';
 import { IdempotencyService, type IdempotentRequest } from '../../common/idempotency/idempotency.service';
 import { AnalysisResolver } from '../analysis-templates/analysis-resolver.service';
+import { FreezeWindowsService } from '../freeze-windows/freeze-windows.service';
 import { assertScopeAudited, refuseAudited, refusedEntry } from './deployment-audit.rules';
 import type { CommandOutcome, CommandRequest } from './deployment-command.types';
 import { deploymentContextOf } from './deployment-context.mapper';
@@ -80,6 +83,8 @@ interface Birth {
   reason: string | null;
   message: string;
   data: Record<string, unknown>;
+  /** Break-glass through a freeze window (deploys only). */
+  freezeOverride?: FreezeOverrideRecord | null;
 }
 
 /**
@@ -99,6 +104,7 @@ export class DeploymentStartService {
     private readonly idempotency: IdempotencyService,
     private readonly waker: DeploymentWaker,
     private readonly analyses: AnalysisResolver,
+    private readonly freezes: FreezeWindowsService,
   ) {}
 
   async create(ctx: RequestContext, body: CreateDeploymentDto, idempotencyKey: string | null = null): Promise<CreateAnswer> {
@@ -107,6 +113,7 @@ export class DeploymentStartService {
     const replay = await this.idempotency.replay(idem);
     if (replay) return { status: replay.status, body: reviveModel(replay.body), replayed: true };
 
+    if (body.dryRun === true) throw fieldError('dryRun', 'planDeployment', 'a dry-run creates nothing: POST /v1/deployments answers it, or the planDeployment query over GraphQL');
     const override = body.strategy === undefined ? undefined : parseStrategy(body.strategy);
     const app = await this.apps.findByName(body.app);
     if (!app) throw fieldError('app', 'exists', `app "${body.app}" does not exist`);
@@ -118,6 +125,8 @@ export class DeploymentStartService {
 
     let created: DeploymentRecord;
     try {
+      // Inside a freeze window: refused (409 naming it and its end), or let through with `override` by a role allowed to.
+      const freezeOverride = await this.freezes.admit(ctx, { app: app.name, environment: env.name, kind: 'deploy', override: body.override ?? null });
       created = await this.tx.run(async (tx) => {
         const locked = await this.environments.lock(tx, app.id, env.name);
         if (!locked) throw DomainError.notFound('environment', `${body.app}/${body.environment}`);
@@ -150,8 +159,19 @@ export class DeploymentStartService {
           reason: body.reason ?? null,
           message: `${ctx.actor.name} asked to deploy ${release.version} with ${strategy.type}${previous ? ` (serving now: ${previous.release})` : ' (first deployment)'}`,
           data: { release: release.version, previousRelease: previous?.release ?? null, strategy: strategy.type, kind: 'deploy', reason: body.reason ?? null },
+          freezeOverride,
         });
-        await this.audit.append(tx, auditEntry(ctx, { action: 'deployment.create', resourceType: 'deployment', resourceId: deployment.id, input: body, reason: body.reason }));
+        if (freezeOverride) {
+          const windows = freezeOverride.windows.map((w) => `"${w.name}" (until ${w.until})`).join(', ');
+          await this.deployments.appendEvent(tx, deployment.id, {
+            type: 'FreezeOverridden',
+            message: `${ctx.actor.name} (${ctx.actor.role}) deployed through the freeze ${windows}: ${freezeOverride.reason}`,
+            data: { ...freezeOverride, reason: freezeOverride.reason },
+            actor: ctx.actor.name,
+          });
+        }
+        const auditReason = freezeOverride ? `freeze override (${freezeOverride.windows.map((w) => w.name).join(', ')}): ${freezeOverride.reason}${body.reason ? ` · ${body.reason}` : ''}` : body.reason;
+        await this.audit.append(tx, auditEntry(ctx, { action: 'deployment.create', resourceType: 'deployment', resourceId: deployment.id, input: body, reason: auditReason }));
         await this.storeAnswer(tx, idem, toDeploymentModel(deployment));
         return deployment;
       });
@@ -161,7 +181,7 @@ export class DeploymentStartService {
         if (again) return { status: again.status, body: reviveModel(again.body), replayed: true };
       }
       // Audited after the rollback, so the refusal's entry does not wait on (or die with) the create transaction.
-      if (error instanceof DomainError && error.code === 'CONFLICT') {
+      if (error instanceof DomainError && (error.code === 'CONFLICT' || (error.code === 'FORBIDDEN' && body.override))) {
         await this.audit.appendStandalone(refusedEntry(ctx, 'deployment.create', null, error, { app: body.app, environment: body.environment }));
       }
       throw error;
@@ -250,15 +270,21 @@ export class DeploymentStartService {
 
   private async insert(tx: Tx, ctx: RequestContext, b: Birth): Promise<DeploymentRecord> {
     const state = initialDeploymentState(
-      deploymentContextOf({
-        app: b.env.appName,
-        environment: b.env.name,
-        replicas: b.env.replicas,
-        release: b.release,
-        previousRelease: b.previous?.release ?? null,
-        kind: b.kind,
-        strategy: b.strategy,
-      }),
+      {
+        ...deploymentContextOf({
+          app: b.env.appName,
+          environment: b.env.name,
+          replicas: b.env.replicas,
+          release: b.release,
+          previousRelease: b.previous?.release ?? null,
+          kind: b.kind,
+          strategy: b.strategy,
+        }),
+        // Approval gates bind to the policy, the release digest and the deployer as they are now; a rollback is not gated.
+        approvals: b.kind === 'deploy' ? b.env.approvals : null,
+        releaseDigest: b.release.digest,
+        deployer: approverIdentity(ctx.actor.name, ctx.interface),
+      },
       Date.now(),
     );
     return this.deployments.create(
@@ -275,6 +301,7 @@ export class DeploymentStartService {
         reason: b.reason,
         createdBy: ctx.actor.name,
         createdByTokenId: ctx.actor.tokenId,
+        freezeOverride: b.freezeOverride ?? null,
       },
       { type: 'Created', message: b.message, data: b.data as Prisma.InputJsonValue, actor: ctx.actor.name },
     );

@@ -1,9 +1,15 @@
 // Records → the api's models (REST answers and GraphQL types share them), and the ETags that guard them.
-import { DomainError } from '@cutover/domain';
+import { type DeploymentPlanReport, type DeploymentState, DomainError, planDeployment } from '@cutover/domain';
 import type { DeploymentCommandRecord, DeploymentDetailRecord, DeploymentRecord } from '@cutover/persistence';
 import type { DeploymentDetailModel } from './models/deployment-detail.model';
 import type { DeploymentCommandModel, DeploymentModel } from './models/deployment.model';
-import { progressOf } from './deployment-status.mapper';
+import { hasMachineState, progressOf } from './deployment-status.mapper';
+
+/** The plan of a created deployment: the dry-run's function, from the facts the deployment was born with. */
+export function planOfDeployment(state: DeploymentState): DeploymentPlanReport {
+  const { ctx } = state;
+  return planDeployment({ strategy: ctx.strategy, replicas: ctx.replicas, previousRelease: ctx.previousRelease, podRequests: ctx.podRequests, approvals: ctx.approvals ?? null, capacity: null });
+}
 
 export function etagOf(version: number): string {
   return `W/"${version}"`;
@@ -62,6 +68,7 @@ export function toDeploymentModel(d: DeploymentRecord): DeploymentModel {
     createdAt: d.createdAt,
     updatedAt: d.updatedAt,
     finishedAt: d.finishedAt,
+    freezeOverride: d.freezeOverride as unknown as Record<string, unknown> | null,
   };
 }
 
@@ -86,6 +93,7 @@ export function toDetailModel(d: DeploymentDetailRecord): Omit<DeploymentDetailM
     ...toDeploymentModel(d),
     etag: detailEtagOf(d.version, d.commands.length),
     ...progress,
+    planReport: hasMachineState(d.state) ? planOfDeployment(d.state) : null,
     failure: failure ? { code: failure.code, reason: failure.reason, at: new Date(failure.at) } : null,
     clusterError: d.state?.clusterError ? { kind: d.state.clusterError.kind, reason: d.state.clusterError.reason, since: new Date(d.state.clusterError.since) } : null,
     events: d.events.map((e) => ({ ...e })),

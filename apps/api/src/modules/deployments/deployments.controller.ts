@@ -16,6 +16,8 @@ import { Ctx } from '../../common/context/ctx.decorator';
 import { type ConditionalReply, sendConditional } from '../../common/http/conditional-get';
 import { idempotencyKeyOf } from '../../common/idempotency/idempotency.service';
 import { PageQuery } from '../../common/pagination/page-query.dto';
+import { DeploymentPlansService } from '../plans/deployment-plans.service';
+import { DryRunAnswerModel } from '../plans/models/deployment-plan.model';
 import { DeploymentCommandsService } from './deployment-commands.service';
 import { DeploymentQueriesService } from './deployment-queries.service';
 import { DeploymentStartService } from './deployment-start.service';
@@ -28,6 +30,7 @@ import { DeploymentCommandResultModel, DeploymentModel, DeploymentPage } from '.
 /** What Fastify's reply and Express's response both offer. */
 interface HeaderSink {
   header(name: string, value: string): unknown;
+  status(code: number): unknown;
 }
 
 const IF_MATCH = { name: 'If-Match', required: false, description: 'The ETag of GET /v1/deployments/:id; 412 when the deployment has moved on.' };
@@ -40,6 +43,7 @@ export class DeploymentsController {
     private readonly start: DeploymentStartService,
     private readonly commands: DeploymentCommandsService,
     private readonly queries: DeploymentQueriesService,
+    private readonly plans: DeploymentPlansService,
   ) {}
 
   @Post('deployments')
@@ -48,14 +52,19 @@ export class DeploymentsController {
   @AuditAction('deployment.create')
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'The same key and body within 24 h answers the first answer again and starts nothing.' })
   @ApiAcceptedResponse({ type: DeploymentModel, description: 'Created (phase Pending); the worker takes it from here.' })
-  @ApiConflictResponse({ description: 'Another deployment is active in the environment (details.activeDeploymentId).' })
+  @ApiOkResponse({ type: DryRunAnswerModel, description: 'dryRun: true: validated like a create, nothing written, the plan.' })
+  @ApiConflictResponse({ description: 'Another deployment is active in the environment (details.activeDeploymentId), or a freeze window is in force (details.freezeWindow, details.frozenUntil).' })
   @ApiUnprocessableEntityResponse({ description: 'Invalid body or strategy (errors[] name the fields), or an Idempotency-Key reused with another body.' })
   async create(
     @Ctx() ctx: RequestContext,
     @Body() body: CreateDeploymentDto,
     @Headers('idempotency-key') key: string | undefined,
     @Res({ passthrough: true }) res: HeaderSink,
-  ): Promise<DeploymentModel> {
+  ): Promise<DeploymentModel | DryRunAnswerModel> {
+    if (body.dryRun === true) {
+      res.status(200);
+      return this.plans.dryRun(ctx, body);
+    }
     const answer = await this.start.create(ctx, body, idempotencyKeyOf(key));
     if (answer.replayed) res.header('Idempotency-Replayed', 'true');
     res.header('ETag', answer.body.etag);

@@ -1,8 +1,10 @@
 import { Module } from '@nestjs/common';
-import { ApplicationRepository, DeploymentRepository, EnvironmentRepository, ReleaseRepository } from '@cutover/persistence';
+import { ApplicationRepository, DeploymentApprovalRepository, DeploymentRepository, EnvironmentRepository, ReleaseRepository } from '@cutover/persistence';
 import { QueueModule } from '@cutover/queue';
 import { IdempotencyModule } from '../../common/idempotency/idempotency.module';
 import { AnalysisTemplatesModule } from '../analysis-templates/analysis-templates.module';
+import { FreezeWindowsModule } from '../freeze-windows/freeze-windows.module';
+import { PlansModule } from '../plans/plans.module';
 import { DeploymentCommandsService } from './deployment-commands.service';
 import { DeploymentQueriesService } from './deployment-queries.service';
 import { DeploymentStartService } from './deployment-start.service';
@@ -12,7 +14,7 @@ import { DeploymentsResolver } from './deployments.resolver';
 
 @Module({
   // QueueModule is global: the api's one producer connection, closed with the app.
-  imports: [IdempotencyModule, QueueModule, AnalysisTemplatesModule],
+  imports: [IdempotencyModule, QueueModule, AnalysisTemplatesModule, FreezeWindowsModule, PlansModule],
   controllers: [DeploymentsController],
   providers: [
     DeploymentStartService,
@@ -24,6 +26,7 @@ import { DeploymentsResolver } from './deployments.resolver';
     EnvironmentRepository,
     ReleaseRepository,
     DeploymentRepository,
+    DeploymentApprovalRepository,
   ],
   exports: [DeploymentStartService, DeploymentCommandsService, DeploymentQueriesService],
 })

@@ -1,12 +1,12 @@
 import { Module } from '@nestjs/common';
-import { ApplicationRepository, EnvironmentRepository } from '@cutover/persistence';
+import { ApplicationRepository, DeploymentApprovalRepository, EnvironmentRepository } from '@cutover/persistence';
 import { EnvironmentsController } from './environments.controller';
 import { EnvironmentsResolver } from './environments.resolver';
 import { EnvironmentsService } from './environments.service';
 
 @Module({
   controllers: [EnvironmentsController],
-  providers: [EnvironmentsService, EnvironmentsResolver, ApplicationRepository, EnvironmentRepository],
+  providers: [EnvironmentsService, EnvironmentsResolver, ApplicationRepository, EnvironmentRepository, DeploymentApprovalRepository],
   exports: [EnvironmentsService],
 })
 export class EnvironmentsModule {}

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError, type FieldError, type RequestContext, parseStrategyDocument } from '@cutover/domain';
+import { type ApprovalPolicy, DomainError, type FieldError, parseApprovalPolicy, parseDuration, type RequestContext, parseStrategyDocument } from '@cutover/domain';
 import {
   ApplicationRepository,
   AuditRepository,
+  DeploymentApprovalRepository,
   type EnvironmentRecord,
   EnvironmentRepository,
   type EnvironmentService,
@@ -31,6 +32,7 @@ export function toEnvironmentModel(env: EnvironmentRecord): EnvironmentModel {
     strategy: env.strategy,
     service: env.service,
     protected: env.protected,
+    approvals: env.approvals as unknown as Record<string, unknown> | null,
     createdAt: env.createdAt,
     updatedAt: env.updatedAt,
   };
@@ -54,7 +56,28 @@ export class EnvironmentsService {
     private readonly apps: ApplicationRepository,
     private readonly environments: EnvironmentRepository,
     private readonly audit: AuditRepository,
+    private readonly approvers: DeploymentApprovalRepository,
   ) {}
+
+  /** The policy a PATCH asks for, checked against who could ever approve (null: remove it; undefined: unchanged). */
+  private async approvalPolicy(input: UpdateEnvironmentDto, protectedEnvironment: boolean): Promise<ApprovalPolicy | null | undefined> {
+    if (input.approvals === undefined) return undefined;
+    if (input.approvals === null) return null;
+    const raw = input.approvals;
+    let expiresAfterSeconds: number | null = null;
+    if (raw.expiresAfter !== undefined && raw.expiresAfter !== null) {
+      const parsed = parseDuration(raw.expiresAfter);
+      if (parsed === undefined) throw DomainError.validation([{ path: 'approvals.expiresAfter', rule: 'duration', message: 'expiresAfter must be like "4h", "30m" or a number of seconds' }]);
+      expiresAfterSeconds = parsed;
+    }
+    const unknown = Object.keys(raw).filter((k) => !['required', 'from', 'expiresAfter', 'excludeDeployer', 'on'].includes(k));
+    if (unknown.length > 0) {
+      throw DomainError.validation(unknown.map((k) => ({ path: `approvals.${k}`, rule: 'unknown', message: `approvals has no field "${k}" (required, from, expiresAfter, excludeDeployer, on)` })));
+    }
+    const parsed = parseApprovalPolicy({ ...raw, expiresAfterSeconds }, { holdersByRole: await this.approvers.holdersByRole(), protectedEnvironment });
+    if (!parsed.ok) throw DomainError.validation(parsed.errors);
+    return parsed.value;
+  }
 
   private async appId(name: string): Promise<string> {
     const app = await this.apps.findByName(name);
@@ -117,11 +140,13 @@ export class EnvironmentsService {
   async update(ctx: RequestContext, appName: string, name: string, input: UpdateEnvironmentDto): Promise<EnvironmentModel> {
     const applicationId = await this.appId(appName);
     const strategy = input.strategy === undefined || input.strategy === null ? undefined : parseStrategy(input.strategy);
+    const current = await this.environments.findByName(applicationId, name);
+    const approvals = await this.approvalPolicy(input, input.protected ?? current?.protected ?? false);
     return this.tx.run(async (tx) => {
       const env = await this.environments.lock(tx, applicationId, name);
       if (!env) throw DomainError.notFound('environment', `${appName}/${name}`);
-      const current = { name: env.name, cluster: env.clusterName, namespace: env.namespace };
-      const errors: FieldError[] = IMMUTABLE.filter((field) => input[field] !== undefined && input[field] !== current[field]).map(
+      const fixed = { name: env.name, cluster: env.clusterName, namespace: env.namespace };
+      const errors: FieldError[] = IMMUTABLE.filter((field) => input[field] !== undefined && input[field] !== fixed[field]).map(
         (field) => ({ path: field, rule: 'immutable', message: `${field} cannot change; create another environment instead` }),
       );
       if (errors.length) throw DomainError.validation(errors);
@@ -130,6 +155,7 @@ export class EnvironmentsService {
         ...(strategy !== undefined ? { strategy } : {}),
         ...(input.service !== undefined ? { service: toService(input.service) } : {}),
         ...(input.protected !== undefined && input.protected !== null ? { protected: input.protected } : {}),
+        ...(approvals !== undefined ? { approvals } : {}),
       });
       await this.audit.append(
         tx,

@@ -7,11 +7,13 @@ export const DEPLOYMENT_NOTIFICATION_TYPES = [
   'step-completed',
   'paused',
   'awaiting-promotion',
+  'awaiting-approval',
   'promoted',
   'aborted',
   'failed',
   'rolled-back',
   'succeeded',
+  'freeze.overridden',
 ] as const;
 export type DeploymentNotificationType = (typeof DEPLOYMENT_NOTIFICATION_TYPES)[number];
 
@@ -93,6 +95,8 @@ export function notificationTypeOf(event: Pick<TimelineEventRecord, 'type' | 'me
       return 'step-completed';
     case 'CommandApplied':
       return event.data.command === 'promote' ? 'promoted' : null;
+    case 'FreezeOverridden':
+      return 'freeze.overridden';
     case 'PhaseChanged':
       return phaseNotification(event.data.to, event.data.pauseReason, event.message);
     default:
@@ -104,6 +108,7 @@ function phaseNotification(to: unknown, pauseReason: unknown, message: string): 
   switch (to) {
     case 'Paused':
       // A canary pause without a duration waits for a person exactly like blue/green's AwaitingPromotion.
+      if (pauseReason === 'AwaitingApproval') return 'awaiting-approval';
       if (pauseReason === 'AwaitingPromotion' || (pauseReason === 'PauseStep' && message.endsWith('waiting for promote'))) return 'awaiting-promotion';
       return 'paused';
     case 'Aborted':

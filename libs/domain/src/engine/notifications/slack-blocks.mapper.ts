@@ -34,11 +34,13 @@ const titles: Record<DeploymentNotificationType, { emoji: string; verb: string }
   'step-completed': { emoji: ':white_check_mark:', verb: 'completed a step' },
   paused: { emoji: ':double_vertical_bar:', verb: 'paused' },
   'awaiting-promotion': { emoji: ':raising_hand:', verb: 'is waiting for promotion' },
+  'awaiting-approval': { emoji: ':lock:', verb: 'is waiting for approvals' },
   promoted: { emoji: ':arrow_forward:', verb: 'was promoted' },
   aborted: { emoji: ':octagonal_sign:', verb: 'was aborted' },
   failed: { emoji: ':x:', verb: 'failed' },
   'rolled-back': { emoji: ':rewind:', verb: 'was rolled back' },
   succeeded: { emoji: ':tada:', verb: 'succeeded' },
+  'freeze.overridden': { emoji: ':rotating_light:', verb: 'went through a freeze window (override)' },
 };
 
 // Slack's limits: header text 150 characters, a section text 3000, a field 2000.

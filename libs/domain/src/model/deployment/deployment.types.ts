@@ -1,5 +1,6 @@
 // A deployment's durable machine state (Deployment.state JSON). Plain data only: it round-trips through JSON.
 import type { CanaryScale, StrategyDocument } from '../strategy-document/strategy-document.types';
+import type { ApprovalPolicy } from './approval.types';
 import type { DeploymentStatus } from './status.types';
 
 export type Phase =
@@ -46,7 +47,7 @@ export interface ClusterErrorState extends ClusterTrouble {
   since: number;
 }
 
-export type PauseReason = 'PauseStep' | 'AwaitingPromotion' | 'UserPaused' | 'Inconclusive' | 'ClusterUnreachable';
+export type PauseReason = 'PauseStep' | 'AwaitingPromotion' | 'UserPaused' | 'Inconclusive' | 'ClusterUnreachable' | 'AwaitingApproval';
 
 /** Facts fixed when the deployment is created (from its rows); the machine never changes them. */
 export interface DeploymentContext {
@@ -65,6 +66,18 @@ export interface DeploymentContext {
   preDeployHooks: string[];
   /** Requests of one pod of the release (for the BlueGreen fit check); null when it requests nothing. */
   podRequests: { cpuMillis: number; memoryBytes: number } | null;
+  /** The environment's approval policy when the deployment was created (absent in rows written before approvals). */
+  approvals?: ApprovalPolicy | null;
+  /** The release's digest: approvals bind to it. */
+  releaseDigest?: string;
+  /** Who created the deployment (token name or chat user): excluded from approving it when the policy says so. */
+  deployer?: string;
+}
+
+/** Approval gates: those passed, and the one waited at (with the pause reason to go back to once approved). */
+export interface ApprovalGateState {
+  passed: string[];
+  waiting: { step: string; resume: PauseReason | null; since: number } | null;
 }
 
 export interface BaselineWorkload {
@@ -187,4 +200,6 @@ export interface DeploymentState {
   analysisRuns?: number;
   /** Set while the cluster cannot be reached (kind, reason, since when); absent in rows written before it existed. */
   clusterError?: ClusterErrorState | null;
+  /** Approval gates (absent until the first gate is met). */
+  approvalGates?: ApprovalGateState;
 }

@@ -134,7 +134,8 @@ export type TimelineEventType =
   | 'ClusterUnreachable'
   | 'ClusterReachable'
   | 'Superseded'
-  | 'RetryCancelled';
+  | 'RetryCancelled'
+  | 'ApprovalsComplete';
 
 /** One timeline entry (DeploymentEvent row). `actor` is "system" unless a command caused it. */
 export interface TimelineEvent {

@@ -44,3 +44,53 @@ export interface StrategyPlan {
   steps: Array<Omit<PlanStep, 'index'>>;
   minimumDurationSeconds: number;
 }
+
+/** Resources of one pod (requests) or a sum of them. */
+export interface ResourceAmount {
+  cpuMillis: number;
+  memoryBytes: number;
+}
+
+/** A stop on the way where the rollout waits for something: analysis, approvals, pauses, promotion. */
+export interface PlanGate {
+  /** Index of the plan step it belongs to (-1: before the rollout starts). */
+  step: number;
+  stepId: string;
+  kind: 'approval' | 'analysis' | 'checks' | 'pause' | 'promotion';
+  title: string;
+  /** Least seconds it holds the rollout (null: until a person acts). */
+  seconds: number | null;
+}
+
+export interface PlanWarning {
+  code: 'canary-weight-inexact' | 'weight-goes-backwards' | 'does-not-fit' | 'capacity-unknown' | 'frozen' | 'active-deployment';
+  message: string;
+  /** Index of the step it is about, null for the whole plan. */
+  step: number | null;
+}
+
+export interface PlannedStep extends PlanStep {
+  /** Pods above what serves now at the step's peak (surge included), and what they request. */
+  extraPods: number;
+  extra: ResourceAmount;
+  /** Worst case to roll back from this step: previous-release pods to start again, and how long that may take. */
+  rollback: { podsToStart: number; worstCaseSeconds: number };
+}
+
+/** The answer of a dry-run and the plan of a real deployment: one function computes both (planDeployment). */
+export interface DeploymentPlanReport {
+  strategy: StrategyDocument['type'];
+  replicas: number;
+  /** First deployment: the release goes straight to serving, the strategy's steps do not apply. */
+  direct: boolean;
+  steps: PlannedStep[];
+  peakPods: number;
+  extraPods: number;
+  /** Requests of one pod of the release (null: it requests nothing), the most extra at any step, the cluster's free. */
+  resources: { perPod: ResourceAmount | null; extra: ResourceAmount; free: (ResourceAmount & { pods: number }) | null; capacityError: string | null };
+  verdict: 'fits' | 'does-not-fit' | 'unknown';
+  gates: PlanGate[];
+  /** Least time from start to the end: pauses, checks, delays (approvals and manual promotions not counted). */
+  minimumDurationSeconds: number;
+  warnings: PlanWarning[];
+}

@@ -1,10 +1,21 @@
 import { Field, InputType } from '@nestjs/graphql';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsBoolean, IsNotEmpty, IsObject, IsOptional, IsString, MaxLength, MinLength, ValidateNested } from 'class-validator';
 import { JSONScalar } from '../../../common/graphql/json.scalar';
 import { IsDns1123Label, IsJsonObject } from '../../../common/validation/k8s-name.decorators';
 
 export const MAX_REASON_LENGTH = 1_000;
+
+@InputType('FreezeOverrideInput')
+export class FreezeOverrideDto {
+  @ApiProperty({ example: 'hotfix for the checkout outage', description: 'Why the freeze is broken: kept on the deployment, its timeline and audit entry.' })
+  @Field()
+  @IsString()
+  @MinLength(1, { message: 'override.reason must not be empty' })
+  @MaxLength(MAX_REASON_LENGTH)
+  reason!: string;
+}
 
 @InputType('CreateDeploymentInput')
 export class CreateDeploymentDto {
@@ -48,4 +59,18 @@ export class CreateDeploymentDto {
   @IsOptional()
   @IsBoolean()
   supersede?: boolean;
+
+  @ApiPropertyOptional({ type: FreezeOverrideDto, description: 'Break-glass through a freeze window in force: admins, or a role the window names (docs/gates.md).' })
+  @Field(() => FreezeOverrideDto, { nullable: true })
+  @IsOptional()
+  @IsObject({ message: 'override must be an object {reason}' })
+  @ValidateNested()
+  @Type(() => FreezeOverrideDto)
+  override?: FreezeOverrideDto;
+
+  @ApiPropertyOptional({ description: 'Validate and answer the plan (200) without creating anything (docs/gates.md).' })
+  @Field(() => Boolean, { nullable: true, description: 'Use the planDeployment query for a dry-run over GraphQL.' })
+  @IsOptional()
+  @IsBoolean()
+  dryRun?: boolean;
 }

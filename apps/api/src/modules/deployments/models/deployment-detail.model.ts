@@ -2,6 +2,7 @@ import { Field, Float, Int, ObjectType } from '@nestjs/graphql';
 import { ApiProperty } from '@nestjs/swagger';
 import { DeploymentAnalysisModel } from '../../analysis-templates/models/deployment-analysis.model';
 import { JSONScalar } from '../../../common/graphql/json.scalar';
+import { DeploymentPlanReportModel } from '../../plans/models/deployment-plan.model';
 import { DeploymentCommandModel, DeploymentModel } from './deployment.model';
 
 @ObjectType('DeploymentPlanStep')
@@ -214,6 +215,14 @@ export class DeploymentDetailModel extends DeploymentModel {
   @ApiProperty({ type: DeploymentPlanModel })
   @Field(() => DeploymentPlanModel)
   plan!: DeploymentPlanModel;
+
+  @ApiProperty({
+    type: DeploymentPlanReportModel,
+    nullable: true,
+    description: "The dry-run's plan of this deployment (the same function, from its own facts; the cluster's free capacity is not read here).",
+  })
+  @Field(() => DeploymentPlanReportModel, { nullable: true })
+  planReport!: DeploymentPlanReportModel | null;
 
   @ApiProperty({ type: DeploymentSideModel, isArray: true })
   @Field(() => [DeploymentSideModel])

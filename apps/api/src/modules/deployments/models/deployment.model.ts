@@ -39,7 +39,7 @@ export class DeploymentModel {
   @Field()
   phase!: string;
 
-  @ApiProperty({ type: String, nullable: true, enum: ['PauseStep', 'AwaitingPromotion', 'UserPaused', 'Inconclusive', 'ClusterUnreachable'] })
+  @ApiProperty({ type: String, nullable: true, enum: ['PauseStep', 'AwaitingPromotion', 'UserPaused', 'Inconclusive', 'ClusterUnreachable', 'AwaitingApproval'] })
   @Field(() => String, { nullable: true })
   pauseReason!: string | null;
 
@@ -82,6 +82,16 @@ export class DeploymentModel {
   @ApiPropertyOptional({ type: Date, nullable: true })
   @Field(() => Date, { nullable: true })
   finishedAt!: Date | null;
+
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    nullable: true,
+    example: { reason: 'hotfix', by: 'ops-admin', role: 'admin', windows: [{ id: '…', name: 'year-end', until: '2026-12-27T00:00:00.000Z' }] },
+    description: 'Set when it was created through a freeze window (break-glass): who, why, which windows.',
+  })
+  @Field(() => JSONScalar, { nullable: true })
+  freezeOverride!: Record<string, unknown> | null;
 }
 
 @ObjectType('DeploymentPage')

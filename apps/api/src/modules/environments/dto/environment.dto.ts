@@ -102,6 +102,20 @@ export class UpdateEnvironmentDto {
   @IsBoolean()
   protected?: boolean;
 
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    nullable: true,
+    example: { required: 2, from: ['deployer'], expiresAfter: '4h', excludeDeployer: true, on: 'final' },
+    description:
+      'Approval policy: required (1..20) distinct approvers from `from` (roles, token:<name>, slack:<teamId>/<userId>; default [deployer]), ' +
+      'expiresAfter ("4h" or seconds), excludeDeployer (default: on for protected environments), on: first-shift | final | both (default final). null removes it.',
+  })
+  @Field(() => JSONScalar, { nullable: true })
+  @IsOptional()
+  @IsJsonObject()
+  approvals?: Record<string, unknown> | null;
+
   @ApiPropertyOptional({ description: 'Immutable: refused unless unchanged.' })
   @Field(() => String, { nullable: true })
   @Allow()

@@ -52,6 +52,15 @@ export class EnvironmentModel {
   @Field()
   protected!: boolean;
 
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    nullable: true,
+    description: 'Approval policy {required, from, expiresAfterSeconds, excludeDeployer, on}; null: no approvals needed (docs/gates.md).',
+  })
+  @Field(() => JSONScalar, { nullable: true })
+  approvals!: Record<string, unknown> | null;
+
   @ApiProperty()
   @Field()
   createdAt!: Date;
