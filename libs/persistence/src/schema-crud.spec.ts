@@ -54,6 +54,7 @@ async function graph() {
       serviceTargetPort: 8080,
       serviceTargetPortName: 'http',
       protected: true,
+      approvals: { required: 2, from: ['deployer'], expiresAfterSeconds: 3600, excludeDeployer: true, on: 'final' },
     }),
   });
   const release = (version: string, seq: number) =>
@@ -122,9 +123,11 @@ describe('every model round-trips through the generated client', () => {
         createdByTokenId: randomUUID(),
         createdBy: 'alice',
         finishedAt: at('2026-11-30T00:01:00.000Z'),
+        freezeOverride: { reason: 'hotfix', by: 'alice', role: 'admin', windows: [{ id: 'w', name: 'xmas', until: '2026-12-27T00:00:00.000Z' }] },
       }),
     });
     expect(first.kind).toBe('deploy');
+    expect(first.freezeOverride).toMatchObject({ reason: 'hotfix' });
     const second = await prisma.deployment.create({
       data: cover('Deployment', {
         environmentId: environment.id,
@@ -376,6 +379,48 @@ describe('every model round-trips through the generated client', () => {
     await prisma.deployment.delete({ where: { id: deployment.id } });
     expect(await prisma.analysisMeasurement.count({ where: { id: m.id } })).toBe(0);
     await prisma.application.delete({ where: { id: application.id } }).catch(() => undefined);
+  });
+
+  it('FreezeWindow (recurring and absolute, unique name) and DeploymentApproval (cascade from its deployment)', async () => {
+    const recurring = await prisma.freezeWindow.create({
+      data: cover('FreezeWindow', {
+        name: `fw-${run}`,
+        apps: ['shop'],
+        environments: ['prod'],
+        cron: '0 18 * * 5',
+        durationSeconds: 223_200,
+        timeZone: 'Europe/Berlin',
+        reason: 'weekend',
+        overrideRoles: ['deployer'],
+        createdBy: 'admin',
+      }),
+    });
+    expect(recurring).toMatchObject({ apps: ['shop'], overrideRoles: ['deployer'], startsAt: null });
+    const absolute = await prisma.freezeWindow.create({
+      data: cover('FreezeWindow', { name: `fw-abs-${run}`, startsAt: at('2026-12-24T00:00:00.123Z'), endsAt: at('2026-12-27T00:00:00.000Z'), reason: 'xmas', createdBy: 'admin' }),
+    });
+    expect(absolute).toMatchObject({ apps: [], environments: [], overrideRoles: [], cron: null });
+    expect(absolute.startsAt?.toISOString()).toBe('2026-12-24T00:00:00.123Z');
+    await expect(prisma.freezeWindow.create({ data: { name: recurring.name, reason: 'x', createdBy: 'a' } })).rejects.toSatisfy(isUniqueViolation);
+    await prisma.freezeWindow.deleteMany({ where: { id: { in: [recurring.id, absolute.id] } } });
+
+    const { environment, v1 } = await graph();
+    const d = await prisma.deployment.create({ data: { environmentId: environment.id, releaseId: v1.id, strategy: {}, phase: 'Paused', createdBy: 'alice' } });
+    const approval = await prisma.deploymentApproval.create({
+      data: cover('DeploymentApproval', {
+        deploymentId: d.id,
+        step: 'awaitPromotion',
+        releaseDigest: 'sha256:abc',
+        approver: 'bob',
+        approverRole: 'deployer',
+        approverTokenId: randomUUID(),
+        interface: 'rest',
+        reason: 'looks good',
+      }),
+    });
+    expect((await prisma.deploymentApproval.findMany({ where: { deploymentId: d.id } })).map((a) => a.id)).toEqual([approval.id]);
+    await prisma.deployment.delete({ where: { id: d.id } });
+    expect(await prisma.deploymentApproval.count({ where: { id: approval.id } })).toBe(0);
   });
 
   it('wrote every scalar field of every model', () => {
