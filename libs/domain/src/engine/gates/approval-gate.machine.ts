@@ -84,20 +84,26 @@ export function settleGate(t: Tick, approvals: readonly ApprovalRecordView[]): '
  * Advances the machine unless that would leave a gate whose approvals are missing. The machine still enters the
  * gated step (its pause, its effects) so a person sees the real state; it is then held in Paused(AwaitingApproval).
  */
+/** The plan step id the rollout is at, by the machine that runs it (a registry of its own included). */
+function stepIdOf(state: DeploymentState, machine: StrategyMachine): string | null {
+  const r = state.rollout;
+  return r === null || r.kind === 'direct' ? null : machine.stepOf(r);
+}
+
 export function advanceGated(t: Tick, machine: StrategyMachine, approvals: readonly ApprovalRecordView[]): void {
   if (settleGate(t, approvals) === 'open') {
-    const before = currentStepId(t.state);
+    const before = stepIdOf(t.state, machine);
     machine.advance(t);
-    if (currentStepId(t.state) === before || openGateAt(t.state) === null) return;
+    if (stepIdOf(t.state, machine) === before || openGateAt(t.state) === null) return;
   } else if (t.state.phase === 'Paused' && t.state.pauseReason === 'AwaitingApproval') {
     return;
   }
   // At a gate whose approvals are missing: the machine settles into the step (its pause, its effects) but never
   // leaves it; then it is held in Paused(AwaitingApproval), which tells people at once.
-  const at = currentStepId(t.state);
+  const at = stepIdOf(t.state, machine);
   const trial: Tick = { ...t, state: structuredClone(t.state), effects: [...t.effects], events: [...t.events] };
   machine.advance(trial);
-  if (currentStepId(trial.state) === at) {
+  if (stepIdOf(trial.state, machine) === at) {
     t.state = trial.state;
     t.effects = trial.effects;
     t.events = trial.events;
