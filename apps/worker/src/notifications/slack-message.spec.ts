@@ -1,26 +1,8 @@
 import type { KnownBlock } from '@slack/types';
 import { describe, expect, it } from 'vitest';
-import { buildDeploymentNotification, channelDisabledNotification, type DeploymentSnapshot, slackMessage, type TimelineEventRecord } from '@cutover/domain';
+import { buildDeploymentNotification, channelDisabledNotification, slackMessage } from '@cutover/domain';
 import { blockKitProblems } from '@cutover/testing';
-
-const ev = (type: string, data: Record<string, unknown> = {}, message = type): TimelineEventRecord => ({ seq: '42', type, message, data, actor: 'alice', at: '2026-12-07T01:00:00.000Z' });
-
-const snapshot: DeploymentSnapshot = {
-  id: '0b6e3f8a-1c2d-4e5f-8a9b-0c1d2e3f4a5b',
-  app: 'shop',
-  environment: 'prod',
-  cluster: 'eu-1',
-  release: '1.4.0',
-  previousRelease: '1.3.2',
-  kind: 'deploy',
-  strategy: 'Canary',
-  phase: 'Paused',
-  pauseReason: 'PauseStep',
-  step: { index: 2, count: 5 },
-  weight: 25,
-  reason: 'weekly release',
-  url: 'https://cutover.example.com/ui/deployments/0b6e3f8a-1c2d-4e5f-8a9b-0c1d2e3f4a5b',
-};
+import { ev, snapshot } from '../../../../libs/domain/test/notification.testing';
 
 describe('slackMessage: one Block Kit message per notification', () => {
   it('carries app, environment, cluster, versions, strategy, step, weight, actor, reason and the link, in valid Block Kit', () => {
