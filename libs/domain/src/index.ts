@@ -54,3 +54,17 @@ export * from './model/deployment/approval.types';
 export * from './engine/gates/approval.rules';
 export { approvalTarget, approverIdentity, gateStepsOf, openGateStatus } from './engine/gates/approval-gate.machine';
 export { planDeployment, type PlanRequest } from './engine/deployment-report.plan';
+export * from './model/waves/wave-run.types';
+export { parseWaveRunRequest, duplicateErrors, MAX_WAVES, MAX_ENVIRONMENTS_PER_RUN, type WaveRequest, type WaveRunRequest } from './model/waves/wave-run-request.rules';
+export {
+  initialWaveRunState,
+  decideWaveRun,
+  recordStarted,
+  canApplyWaveRunCommand,
+  applyWaveRunCommand,
+  gateWaitsFor,
+  environmentOutcome,
+  isDeploymentPhase,
+  type WaveRunInit,
+  type WaveEnvironmentOutcome,
+} from './engine/waves/wave-run.machine';
