@@ -90,7 +90,7 @@ users: [{ name: cutover, user: { token: "${token}" } }]
     const paths = (res.body.errors as { path: string }[]).map((e) => e.path);
     expect(paths).toEqual(expect.arrayContaining(['name']));
     const service = await call('post', '/v1/clusters', { name: 'good', server: 'ftp://x', labels: { 'bad key!': 'v', ok: 7 } });
-    expect((service.body.errors as { path: string }[]).map((e) => e.path).sort()).toEqual(['labels.bad key!', 'labels.ok', 'server', 'token']);
+    expect((service.body.errors as { path: string }[]).map((e) => e.path).sort()).toEqual(['labels.ok', 'labels["bad key!"]', 'server', 'token']);
   });
 
   it('checks a cluster: version when reachable, a reason when not', async () => {

@@ -12,6 +12,20 @@ export {
   isIanaSvcName,
 } from './model/release/k8s-syntax.rules';
 export { validateLabels, isReservedLabelKey, MAX_LABELS } from './model/release/labels.rules';
+export {
+  parseLabelSelector,
+  validateLabelSelector,
+  selectorFieldError,
+  matchesLabelSelector,
+  formatLabelSelector,
+  MAX_SELECTOR_LENGTH,
+  type LabelSelector,
+  type LabelRequirement,
+  type SelectorOperator,
+  type SelectorParse,
+  type SelectorSyntaxError,
+} from './model/selector/label-selector.rules';
+export { selectEnvironments, parseEnvironmentSelectors, type SelectableEnvironment, type EnvironmentSelectors } from './model/selector/environment-selection.rules';
 export { parseQuantity, compareQuantities, type Quantity } from './model/release/quantity.rules';
 export * from './model/analysis/analysis.types';
 export { parseAnalysisRef, parseMetric, parseMetrics, parseTemplateInput, DEFAULT_CONSECUTIVE_ERROR_LIMIT, type AnalysisTemplateInput } from './model/analysis/analysis-document.rules';

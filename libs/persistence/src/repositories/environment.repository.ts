@@ -3,7 +3,7 @@ import type { ApprovalPolicy } from '@cutover/domain';
 import { Prisma } from '../generated/prisma/client';
 import { PrismaService } from '../prisma/prisma.service';
 import type { Tx } from '../transaction/transaction-runner.service';
-import { isUniqueViolation } from './application.repository';
+import { isUniqueViolation, stringMap } from './application.repository';
 
 export interface EnvironmentService {
   port: number;
@@ -27,6 +27,10 @@ export interface EnvironmentRecord {
   protected: boolean;
   /** Approval policy (null: none). */
   approvals: ApprovalPolicy | null;
+  /** Kubernetes-syntax labels, matched by rollout waves' environmentSelector. */
+  labels: Record<string, string>;
+  /** The cluster's labels, matched by rollout waves' clusterSelector. */
+  clusterLabels: Record<string, string>;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -40,6 +44,7 @@ export interface NewEnvironment {
   strategy: Prisma.InputJsonValue;
   service: EnvironmentService | null;
   protected?: boolean;
+  labels?: Record<string, string>;
 }
 
 /** Only these change after creation; `service: null` removes the Service port. */
@@ -50,9 +55,11 @@ export interface EnvironmentPatch {
   protected?: boolean;
   /** null removes the policy. */
   approvals?: ApprovalPolicy | null;
+  /** Replaces the labels. */
+  labels?: Record<string, string>;
 }
 
-const include = { application: { select: { name: true } }, cluster: { select: { name: true } } } as const;
+const include = { application: { select: { name: true } }, cluster: { select: { name: true, labels: true } } } as const;
 type Row = Prisma.EnvironmentGetPayload<{ include: typeof include }>;
 
 function toRecord(row: Row): EnvironmentRecord {
@@ -70,6 +77,8 @@ function toRecord(row: Row): EnvironmentRecord {
     service: row.servicePort !== null && targetPort !== null ? { port: row.servicePort, targetPort } : null,
     protected: row.protected,
     approvals: (row.approvals ?? null) as ApprovalPolicy | null,
+    labels: stringMap(row.labels),
+    clusterLabels: stringMap(row.cluster.labels),
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
@@ -100,6 +109,7 @@ export class EnvironmentRepository {
           replicas: env.replicas,
           strategy: env.strategy,
           protected: env.protected ?? false,
+          labels: env.labels ?? {},
           ...serviceColumns(env.service),
         },
         include,
@@ -142,6 +152,15 @@ export class EnvironmentRepository {
     return rows.map(toRecord);
   }
 
+  /**
+   * Every environment of the app with its labels and its cluster's labels, by name: what a label selector
+   * (`selectEnvironments` of @cutover/domain) chooses from.
+   */
+  async listForSelection(applicationId: string, tx?: Tx): Promise<EnvironmentRecord[]> {
+    const rows = await (tx ?? this.prisma).environment.findMany({ where: { applicationId }, orderBy: { name: 'asc' }, include });
+    return rows.map(toRecord);
+  }
+
   async update(tx: Tx, id: string, patch: EnvironmentPatch): Promise<EnvironmentRecord> {
     const row = await tx.environment.update({
       where: { id },
@@ -150,6 +169,7 @@ export class EnvironmentRepository {
         ...(patch.strategy !== undefined ? { strategy: patch.strategy } : {}),
         ...(patch.service !== undefined ? serviceColumns(patch.service) : {}),
         ...(patch.protected !== undefined ? { protected: patch.protected } : {}),
+        ...(patch.labels !== undefined ? { labels: patch.labels } : {}),
         ...(patch.approvals !== undefined ? { approvals: patch.approvals === null ? Prisma.DbNull : (patch.approvals as unknown as Prisma.InputJsonValue) } : {}),
       },
       include,

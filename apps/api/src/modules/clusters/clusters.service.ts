@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { DomainError, type FieldError, MAX_LABELS, type RequestContext } from '@cutover/domain';
+import { DomainError, type FieldError, type RequestContext, validateLabels as validateLabelMap } from '@cutover/domain';
 import { type ClusterCredentials, checkCluster, isHttpUrl, parseKubeconfig } from '@cutover/k8s';
 import { AuditRepository, clusterCredentialsAad, type ClusterRecord, ClusterRepository, SecretBox, TransactionRunner, isUniqueViolation } from '@cutover/persistence';
 import { auditEntry } from '../../common/audit/audit-entry.mapper';
@@ -9,9 +9,6 @@ import { decodeCursor, mapPage, toPage } from '../../common/pagination/paginatio
 import type { RegisterClusterDto } from './dto/register-cluster.dto';
 import type { UpdateClusterDto } from './dto/update-cluster.dto';
 import type { ClusterCheckModel, ClusterModel, ClusterPage } from './models/cluster.model';
-
-const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
-const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
 
 export function toClusterModel(cluster: ClusterRecord): ClusterModel {
   return {
@@ -69,19 +66,10 @@ export function mergeCredentialInput(input: UpdateClusterDto, stored: ClusterCre
   };
 }
 
+/** Kubernetes label syntax: the one rule apps, environments and clusters share (libs/domain `validateLabels`). */
 function validateLabels(labels: Record<string, unknown> | undefined): { labels: Record<string, string>; errors: FieldError[] } {
-  const errors: FieldError[] = [];
-  const out: Record<string, string> = {};
-  if (Object.keys(labels ?? {}).length > MAX_LABELS) {
-    return { labels: out, errors: [{ path: 'labels', rule: 'maxItems', message: `labels must have at most ${MAX_LABELS} entries` }] };
-  }
-  for (const [key, value] of Object.entries(labels ?? {})) {
-    if (!LABEL_KEY.test(key)) errors.push({ path: `labels.${key}`, rule: 'labelKey', message: 'label keys are [prefix/]name, as Kubernetes label keys' });
-    if (typeof value !== 'string' || !LABEL_VALUE.test(value)) {
-      errors.push({ path: `labels.${key}`, rule: 'labelValue', message: 'label values are strings of up to 63 letters, digits, -, _ or .' });
-    } else out[key] = value;
-  }
-  return { labels: out, errors };
+  const checked = validateLabelMap(labels);
+  return checked.ok ? { labels: checked.value, errors: [] } : { labels: {}, errors: checked.errors };
 }
 
 /** The one form of credentials the input gives, with the server it reaches; every broken rule named. */

@@ -100,6 +100,41 @@ describe('environments (REST + GraphQL)', () => {
     await request(api.server).patch(`${base}/nope`).set(as(admin)).send({ replicas: 1 }).expect(404);
   });
 
+  it('labels: stored on create, replaced by PATCH, validated like app and cluster labels (nothing written when broken)', async () => {
+    const created = await request(api.server)
+      .post(base)
+      .set(as(admin))
+      .send({ name: 'labelled', cluster: 'env-e2e', namespace: 'store', replicas: 1, labels: { tier: 'prod', 'example.com/region': 'eu' } })
+      .expect(201);
+    expect(created.body.labels).toEqual({ tier: 'prod', 'example.com/region': 'eu' });
+    expect((await request(api.server).get(`${base}/labelled`).set(as(viewer)).expect(200)).body.labels).toEqual({ tier: 'prod', 'example.com/region': 'eu' });
+    const unlabelled = await request(api.server).get(`${base}/staging`).set(as(viewer)).expect(200);
+    expect(unlabelled.body.labels).toEqual({});
+
+    const requestId = `env-labels-bad-${Date.now()}`;
+    const bad = await request(api.server)
+      .post(base)
+      .set(as(admin))
+      .set('x-request-id', requestId)
+      .send({ name: 'bad-labels', cluster: 'env-e2e', namespace: 'store', replicas: 1, labels: { 'bad key!': 'v', tier: '-prod-', n: 7 } })
+      .expect(422);
+    expect(bad.body.errors.map((e: { path: string; rule: string }) => `${e.path} ${e.rule}`).sort()).toEqual(['labels.n type', 'labels.tier label-value', 'labels["bad key!"] label-key']);
+    const notObject = await request(api.server).post(base).set(as(admin)).send({ name: 'bad-labels', cluster: 'env-e2e', namespace: 'store', replicas: 1, labels: ['tier'] }).expect(422);
+    expect(notObject.body.errors).toEqual([expect.objectContaining({ path: 'labels' })]);
+    expect(await db.auditEntry.count({ where: { requestId } })).toBe(0);
+    await request(api.server).get(`${base}/bad-labels`).set(as(viewer)).expect(404);
+
+    const patched = await request(api.server).patch(`${base}/labelled`).set(as(admin)).send({ labels: { tier: 'staging' } }).expect(200);
+    expect(patched.body.labels).toEqual({ tier: 'staging' });
+    const kept = await request(api.server).patch(`${base}/labelled`).set(as(admin)).send({ replicas: 2 }).expect(200);
+    expect(kept.body.labels).toEqual({ tier: 'staging' });
+    await request(api.server).patch(`${base}/labelled`).set(as(admin)).send({ labels: { ok: 'v', [`k${'x'.repeat(63)}`]: 'v' } }).expect(422);
+    expect((await request(api.server).get(`${base}/labelled`).set(as(viewer)).expect(200)).body.labels).toEqual({ tier: 'staging' });
+    const cleared = await request(api.server).patch(`${base}/labelled`).set(as(admin)).send({ labels: {} }).expect(200);
+    expect(cleared.body.labels).toEqual({});
+    await request(api.server).delete(`${base}/labelled`).set(as(admin)).expect(204);
+  });
+
   it('refuses to delete while a deployment is active (409), then deletes (204)', async () => {
     const env = await request(api.server).post(base).set(as(admin)).send({ name: 'canary', cluster: 'env-e2e', namespace: 'store', replicas: 1 }).expect(201);
     const app = await db.application.findUniqueOrThrow({ where: { name: 'store' } });
@@ -120,14 +155,16 @@ describe('environments (REST + GraphQL)', () => {
       request(api.server).post('/graphql').set(as(token)).send({ query, variables });
     const created = await gql(
       admin,
-      'mutation($input: CreateEnvironmentInput!) { createEnvironment(app: "store", input: $input) { name cluster replicas strategy service { port targetPort } } }',
-      { input: { name: 'gql', cluster: 'env-e2e', namespace: 'store', replicas: 3, service: { port: 80, targetPort: 8080 } } },
+      'mutation($input: CreateEnvironmentInput!) { createEnvironment(app: "store", input: $input) { name cluster replicas strategy service { port targetPort } labels } }',
+      { input: { name: 'gql', cluster: 'env-e2e', namespace: 'store', replicas: 3, service: { port: 80, targetPort: 8080 }, labels: { tier: 'prod' } } },
     );
     expect(created.body.errors).toBeUndefined();
-    expect(created.body.data.createEnvironment).toMatchObject({ name: 'gql', replicas: 3, service: { port: 80, targetPort: 8080 } });
+    expect(created.body.data.createEnvironment).toMatchObject({ name: 'gql', replicas: 3, service: { port: 80, targetPort: 8080 }, labels: { tier: 'prod' } });
 
-    const updated = await gql(admin, 'mutation { updateEnvironment(app: "store", name: "gql", input: { replicas: 4 }) { replicas } }');
-    expect(updated.body.data.updateEnvironment).toEqual({ replicas: 4 });
+    const updated = await gql(admin, 'mutation { updateEnvironment(app: "store", name: "gql", input: { replicas: 4, labels: { region: "eu" } }) { replicas labels } }');
+    expect(updated.body.data.updateEnvironment).toEqual({ replicas: 4, labels: { region: 'eu' } });
+    const badLabels = await gql(admin, 'mutation { updateEnvironment(app: "store", name: "gql", input: { labels: { region: "-eu" } }) { labels } }');
+    expect(badLabels.body.errors[0].extensions).toMatchObject({ code: 'VALIDATION_FAILED', status: 422 });
     const immutable = await gql(admin, 'mutation { updateEnvironment(app: "store", name: "gql", input: { cluster: "x" }) { replicas } }');
     expect(immutable.body.errors[0].extensions).toMatchObject({ code: 'VALIDATION_FAILED', status: 422 });
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type ApprovalPolicy, DomainError, type FieldError, parseApprovalPolicy, parseDuration, type RequestContext, parseStrategyDocument } from '@cutover/domain';
+import { type ApprovalPolicy, DomainError, type FieldError, parseApprovalPolicy, parseDuration, type RequestContext, parseStrategyDocument, validateLabels } from '@cutover/domain';
 import {
   ApplicationRepository,
   AuditRepository,
@@ -33,6 +33,7 @@ export function toEnvironmentModel(env: EnvironmentRecord): EnvironmentModel {
     service: env.service,
     protected: env.protected,
     approvals: env.approvals as unknown as Record<string, unknown> | null,
+    labels: env.labels,
     createdAt: env.createdAt,
     updatedAt: env.updatedAt,
   };
@@ -43,6 +44,13 @@ function parseStrategy(input: unknown): Prisma.InputJsonValue {
   const parsed = parseStrategyDocument(input, 'strategy');
   if (!parsed.ok) throw DomainError.validation(parsed.errors);
   return parsed.value as unknown as Prisma.InputJsonValue;
+}
+
+/** Kubernetes label syntax, the rule apps and clusters use too (libs/domain `validateLabels`). */
+function parseLabels(input: unknown): Record<string, string> {
+  const parsed = validateLabels(input);
+  if (!parsed.ok) throw DomainError.validation(parsed.errors);
+  return parsed.value;
 }
 
 function toService(dto: EnvironmentServiceDto | null | undefined): EnvironmentService | null {
@@ -89,6 +97,7 @@ export class EnvironmentsService {
     await this.appId(appName);
     const strategy = parseStrategy(input.strategy ?? DEFAULT_STRATEGY);
     const service = toService(input.service);
+    const labels = parseLabels(input.labels);
     return this.tx.run(async (tx) => {
       // Waits out a concurrent delete of the app (which locks it FOR UPDATE), then answers 404 instead of
       // failing on a foreign key.
@@ -108,6 +117,7 @@ export class EnvironmentsService {
         strategy,
         service,
         protected: input.protected ?? false,
+        labels,
       });
       if (!env) {
         throw DomainError.conflict(`App "${appName}" already has an environment "${input.name}".`, { resource: 'environment', name: input.name });
@@ -140,6 +150,7 @@ export class EnvironmentsService {
   async update(ctx: RequestContext, appName: string, name: string, input: UpdateEnvironmentDto): Promise<EnvironmentModel> {
     const applicationId = await this.appId(appName);
     const strategy = input.strategy === undefined || input.strategy === null ? undefined : parseStrategy(input.strategy);
+    const labels = input.labels === undefined || input.labels === null ? undefined : parseLabels(input.labels);
     const current = await this.environments.findByName(applicationId, name);
     const approvals = await this.approvalPolicy(input, input.protected ?? current?.protected ?? false);
     return this.tx.run(async (tx) => {
@@ -156,6 +167,7 @@ export class EnvironmentsService {
         ...(input.service !== undefined ? { service: toService(input.service) } : {}),
         ...(input.protected !== undefined && input.protected !== null ? { protected: input.protected } : {}),
         ...(approvals !== undefined ? { approvals } : {}),
+        ...(labels !== undefined ? { labels } : {}),
       });
       await this.audit.append(
         tx,

@@ -65,10 +65,21 @@ export class CreateEnvironmentDto {
   @IsOptional()
   @IsBoolean()
   protected?: boolean;
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    example: { tier: 'prod', region: 'eu' },
+    description: 'Kubernetes-syntax labels (key [prefix/]name, value ≤63 characters, at most 64); rollout waves select environments by them (environmentSelector).',
+  })
+  @Field(() => JSONScalar, { nullable: true, description: 'Kubernetes-syntax labels (key [prefix/]name, value ≤63 characters, at most 64); rollout waves select environments by them (environmentSelector).' })
+  @IsOptional()
+  @IsObject({ message: 'labels must be an object of string values' })
+  labels?: Record<string, unknown>;
 }
 
 /**
- * PATCH: replicas, strategy and service change; `service: null` removes the Service port. name, cluster and
+ * PATCH: replicas, strategy, service, protection, approvals and labels change; `service: null` removes the Service port. name, cluster and
  * namespace are accepted here only so the service can refuse them by name (rule `immutable`).
  */
 @InputType('UpdateEnvironmentInput')
@@ -115,6 +126,17 @@ export class UpdateEnvironmentDto {
   @IsOptional()
   @IsJsonObject()
   approvals?: Record<string, unknown> | null;
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    example: { tier: 'prod', region: 'eu' },
+    description: 'Replaces the labels (Kubernetes syntax; {} removes them all). Rollout waves select environments by them.',
+  })
+  @Field(() => JSONScalar, { nullable: true, description: 'Replaces the labels (Kubernetes syntax; {} removes them all). Rollout waves select environments by them.' })
+  @IsOptional()
+  @IsObject({ message: 'labels must be an object of string values' })
+  labels?: Record<string, unknown>;
 
   @ApiPropertyOptional({ description: 'Immutable: refused unless unchanged.' })
   @Field(() => String, { nullable: true })

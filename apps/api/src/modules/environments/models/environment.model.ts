@@ -61,6 +61,10 @@ export class EnvironmentModel {
   @Field(() => JSONScalar, { nullable: true })
   approvals!: Record<string, unknown> | null;
 
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, example: { tier: 'prod', region: 'eu' }, description: 'Matched by rollout waves\' environmentSelector.' })
+  @Field(() => JSONScalar)
+  labels!: Record<string, string>;
+
   @ApiProperty()
   @Field()
   createdAt!: Date;
