@@ -55,6 +55,7 @@ async function graph() {
       serviceTargetPortName: 'http',
       protected: true,
       approvals: { required: 2, from: ['deployer'], expiresAfterSeconds: 3600, excludeDeployer: true, on: 'final' },
+      labels: { tier: 'prod', region: 'eu' },
     }),
   });
   const release = (version: string, seq: number) =>
@@ -83,6 +84,7 @@ describe('every model round-trips through the generated client', () => {
     expect(readCluster.labels).toEqual({ region: 'eu', tier: { level: 1 } });
     expect(readCluster.lastCheckAt?.toISOString()).toBe('2026-11-30T00:00:00.123Z');
     expect(readCluster.environments.map((env) => env.id)).toEqual([environment.id]);
+    expect(readCluster.environments[0].labels).toEqual({ tier: 'prod', region: 'eu' });
     expect(readCluster.id).toMatch(/^[0-9a-f-]{36}$/);
 
     const bare = await prisma.application.create({ data: { name: `bare-${run}` } });
