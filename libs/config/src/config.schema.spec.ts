@@ -68,6 +68,13 @@ describe('loadConfig', () => {
     expect('port' in config).toBe(false);
   });
 
+  it('reads STATUS_COMMIT_INTERVAL as milliseconds or seconds (1 s by default, 0 to commit every status change)', () => {
+    expect(loadConfig(base, 'worker').statusCommitIntervalMs).toBe(1_000);
+    expect(['250', '250ms', '2s', '1.5s', '0'].map((v) => loadConfig({ ...base, STATUS_COMMIT_INTERVAL: v }, 'worker').statusCommitIntervalMs)).toEqual([250, 250, 2_000, 1_500, 0]);
+    expect(errorOf(() => loadConfig({ ...base, STATUS_COMMIT_INTERVAL: '5m' }, 'worker')).message).toMatch(/STATUS_COMMIT_INTERVAL must be a duration from 0 ms to 60 s/);
+    expect(errorOf(() => loadConfig({ ...base, STATUS_COMMIT_INTERVAL: '90s' }, 'worker')).message).toMatch(/STATUS_COMMIT_INTERVAL must be a duration/);
+  });
+
   it('takes the per-cluster Kubernetes rate limit from KUBE_QPS / KUBE_BURST (50 / 100 by default)', () => {
     expect(loadConfig(base, 'worker').kubeRateLimit).toEqual({ qps: 50, burst: 100 });
     expect(loadConfig({ ...base, KUBE_QPS: '500', KUBE_BURST: '1000' }, 'worker').kubeRateLimit).toEqual({ qps: 500, burst: 1000 });

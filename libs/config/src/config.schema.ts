@@ -73,6 +73,11 @@ export interface WorkerConfig extends CommonConfig {
    * failed when it touched nothing, paused when it did (CLUSTER_UNREACHABLE_TIMEOUT_MS, default 5 min).
    */
   clusterUnreachableTimeoutMs: number;
+  /**
+   * A tick whose only change is the observed status is committed at most this often per deployment (ms;
+   * STATUS_COMMIT_INTERVAL, default 1 s; 0 commits every change). Decisions are committed at once (docs/adr/0015).
+   */
+  statusCommitIntervalMs: number;
 }
 
 export type CutoverConfig = ApiConfig | WorkerConfig;
@@ -112,6 +117,17 @@ const int = (min: number, max: number, fallback: number) =>
     .regex(/^\d+$/, `must be a whole number from ${min} to ${max}`)
     .transform(Number)
     .refine((n) => n >= min && n <= max, `must be a whole number from ${min} to ${max}`)
+    .optional()
+    .transform((n) => n ?? fallback);
+
+/** A duration: milliseconds (`250`, `250ms`) or seconds (`1s`, `1.5s`), from min to max ms. */
+const duration = (min: number, max: number, fallback: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+(\.\d+)?(ms|s)?$/, `must be a duration from ${min} ms to ${max / 1000} s: milliseconds (250, 250ms) or seconds (1s)`)
+    .transform((value) => Math.round(value.endsWith('ms') ? Number(value.slice(0, -2)) : value.endsWith('s') ? Number(value.slice(0, -1)) * 1000 : Number(value)))
+    .refine((n) => n >= min && n <= max, `must be a duration from ${min} ms to ${max / 1000} s: milliseconds (250, 250ms) or seconds (1s)`)
     .optional()
     .transform((n) => n ?? fallback);
 
@@ -164,6 +180,7 @@ const workerSchema = z.object({
   KUBE_QPS: int(1, 100_000, 50),
   KUBE_BURST: int(1, 100_000, 100),
   CLUSTER_UNREACHABLE_TIMEOUT_MS: int(1_000, 86_400_000, 300_000),
+  STATUS_COMMIT_INTERVAL: duration(0, 60_000, 1_000),
 });
 
 /**
@@ -196,7 +213,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, kind: ProcessKi
   const parsed = workerSchema.safeParse(input);
   if (!parsed.success) throw new ConfigError(kind, toIssues(parsed.error));
   const v = parsed.data;
-  return { kind, ...commonConfig(v), concurrency: v.WORKER_CONCURRENCY, reconcileIntervalMs: v.RECONCILE_INTERVAL_MS, kubeRateLimit: { qps: v.KUBE_QPS, burst: v.KUBE_BURST }, clusterUnreachableTimeoutMs: v.CLUSTER_UNREACHABLE_TIMEOUT_MS };
+  return { kind, ...commonConfig(v), concurrency: v.WORKER_CONCURRENCY, reconcileIntervalMs: v.RECONCILE_INTERVAL_MS, kubeRateLimit: { qps: v.KUBE_QPS, burst: v.KUBE_BURST }, clusterUnreachableTimeoutMs: v.CLUSTER_UNREACHABLE_TIMEOUT_MS, statusCommitIntervalMs: v.STATUS_COMMIT_INTERVAL };
 }
 
 function commonConfig(v: z.output<z.ZodObject<typeof common>>): CommonConfig {

@@ -56,6 +56,7 @@ export { canApply, supersede, type SupersedeRequest } from './engine/command.rul
 export { decideClusterTrouble, CLUSTER_RETRY_MS, type ClusterTroubleFacts } from './engine/cluster-trouble.rules';
 export { decide, initialDeploymentState, captureBaseline, detectFailure } from './engine/decide.machine';
 export { plan } from './engine/deployment.plan';
+export { commitKind, planCommit, DEFAULT_STATUS_COMMIT_INTERVAL_MS, type CommitKind, type CommitPlan } from './engine/status-commit.policy';
 export { statusView, currentStepId, finalStatus, awaitsFinalObservation, observationSettled, FINAL_OBSERVATION_WINDOW_MS } from './engine/deployment-status.view';
 export { deploymentProgress, currentStepOf, type DeploymentProgress, type SideProgress, type ServiceSelectorView } from './engine/deployment-progress.view';
 export { canaryReplicas } from './strategies/canary/canary.plan';

@@ -2,7 +2,7 @@ import http from 'node:http';
 import { CUTOVER_CONFIG, type WorkerConfig } from '@cutover/config';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
-import { isTerminal, type Command, type Decision, type DeploymentState } from '@cutover/domain';
+import { isTerminal, type Command, type CommitKind, type Decision, type DeploymentState } from '@cutover/domain';
 
 const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 const ROLLOUT_SECONDS = [1, 5, 15, 30, 60, 120, 300, 600, 1_800, 3_600, 7_200];
@@ -41,7 +41,7 @@ export class WorkerMetrics implements OnApplicationBootstrap, OnApplicationShutd
   });
   private readonly reaction = new Histogram({
     name: 'cutover_reaction_seconds',
-    help: 'A watch event that woke a deployment → the commit it led to (Cutover\'s own overhead per step).',
+    help: 'A watch event that woke a deployment → the decision it led to, committed (Cutover\'s own overhead per step).',
     buckets: SECONDS,
     registers: [this.registry],
   });
@@ -110,14 +110,22 @@ export class WorkerMetrics implements OnApplicationBootstrap, OnApplicationShutd
     if (this.wokenAt.size > 50_000) this.wokenAt.delete(this.wokenAt.keys().next().value as string);
   }
 
-  /** A tick committed `decision` over `before`. */
-  committed(tick: { id: string; createdAt: Date; state: DeploymentState; commands: readonly Command[] }, decision: Decision): void {
+  /** A tick woken by a watch event wrote nothing (or deferred a status-only change): its reaction ends there. */
+  settled(deploymentId: string): void {
+    this.wokenAt.delete(deploymentId);
+  }
+
+  /**
+   * A tick committed `decision` over `before`. Reaction counts decisions only: a status-only commit may be written up
+   * to STATUS_COMMIT_INTERVAL after the event by design (ADR 0015), which is not overhead.
+   */
+  committed(tick: { id: string; createdAt: Date; state: DeploymentState; commands: readonly Command[] }, decision: Decision, kind: CommitKind = 'decision'): void {
     const { id: deploymentId, createdAt, state: before } = tick;
     const after = decision.state;
     const strategy = after.ctx.strategy.type;
     const woken = this.wokenAt.get(deploymentId);
     if (woken !== undefined) {
-      this.reaction.observe((performance.now() - woken) / 1000);
+      if (kind === 'decision') this.reaction.observe((performance.now() - woken) / 1000);
       this.wokenAt.delete(deploymentId);
     }
     for (const outcome of decision.commands) {

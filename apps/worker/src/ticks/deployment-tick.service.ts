@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CUTOVER_CONFIG, type WorkerConfig } from '@cutover/config';
-import { awaitsFinalObservation, canonicalJson, decide, decideClusterTrouble, finalStatus, isTerminal, type ClusterTrouble, type Decision, type DeploymentState, type Observation } from '@cutover/domain';
+import { awaitsFinalObservation, canonicalJson, commitKind, decide, decideClusterTrouble, finalStatus, isTerminal, planCommit, type ClusterTrouble, type CommitKind, type Decision, type DeploymentState, type Observation } from '@cutover/domain';
 import { classifyClusterError, newMeter, type AppTarget } from '@cutover/k8s';
 import { DeploymentTickRepository, type TickInput } from '@cutover/persistence';
 import { DeploymentQueue, publishEventsCommitted } from '@cutover/queue';
@@ -17,6 +17,8 @@ export type TickOutcome =
   | { status: 'idle' }
   | { status: 'stale' }
   | { status: 'unchanged'; wakeAt: number | null; requests: number }
+  /** Only the observed status changed and the committed one is recent: written by the tick at `wakeAt` at the latest. */
+  | { status: 'deferred'; wakeAt: number; requests: number }
   | { status: 'committed'; version: number; phase: string; wakeAt: number | null; requests: number; effects: number };
 
 const MAX_STATS = 10_000;
@@ -25,6 +27,10 @@ const MAX_STATS = 10_000;
 export interface TickStats {
   ticks: number;
   commits: number;
+  /** Commits whose only change was the observed status (docs/adr/0015). */
+  statusCommits: number;
+  /** Ticks whose status-only change waited for the interval. */
+  deferred: number;
   requests: number;
 }
 
@@ -45,7 +51,11 @@ function ended(decision: Decision, alreadyTrue: number): TickEnd {
 }
 
 function nothingChanged(before: DeploymentState, decision: Decision): boolean {
-  return decision.effects.length === 0 && decision.events.length === 0 && decision.commands.length === 0 && comparable(before) === comparable(decision.state);
+  return commitKind(before, decision) === 'nothing';
+}
+
+function earliest(a: number | null, b: number): number {
+  return a === null ? b : Math.min(a, b);
 }
 
 /**
@@ -109,13 +119,24 @@ export class DeploymentTickService {
     if (awaitsFinalObservation(input.state) && input.commands.length === 0) return this.observeEnded(input, observation, meter, active);
     observation.checks = { ...input.checkResults, ...this.checks.progress(input.id) };
     observation.analyses = input.analysisResults;
-    const decision = decide(input.state, observation, input.commands, Date.now(), undefined, input.approvals);
-    if (nothingChanged(input.state, decision)) return { status: 'unchanged', wakeAt: nextWake(ended(decision, 0), Date.now()), requests: meter.requests };
+    const now = Date.now();
+    const decision = decide(input.state, observation, input.commands, now, undefined, input.approvals);
+    // Status-only changes (pods turning ready) are written at most once per interval; decisions at once (ADR 0015).
+    const plan = planCommit(input.state, decision, now, this.config.statusCommitIntervalMs);
+    if (!plan.write) {
+      // The watch event that woke this tick led to no write: the reaction clock starts again with the next one.
+      this.metrics.settled(input.id);
+      const machineWake = nextWake(ended(decision, 0), now);
+      if (plan.deferUntil === null) return { status: 'unchanged', wakeAt: machineWake, requests: meter.requests };
+      this.statsOf(input.id).deferred += 1;
+      // The wake-up that commits the latest status by the deadline, even if no watch event comes before it.
+      return { status: 'deferred', wakeAt: earliest(machineWake, plan.deferUntil), requests: meter.requests };
+    }
 
     const result = await this.timings.time('commit', () => this.repo.commit(input.id, input.version, decision, new Date(), isTerminal(input.state.phase)));
     if (!result.committed) return { status: 'stale' };
-    this.statsOf(input.id).commits += 1;
-    this.metrics.committed(input, decision);
+    this.counted(input.id, plan.kind);
+    this.metrics.committed(input, decision, plan.kind);
     if (result.events.length > 0) {
       // Right after the commit, before the effects (which may take a while). A nudge, not the events: api replicas
       // read them from Postgres in commit order (docs/adr/0007).
@@ -159,6 +180,7 @@ export class DeploymentTickService {
     if (nothingChanged(input.state, decision)) return { status: 'unchanged', wakeAt: nextWake(ended(decision, 0), Date.now()), requests: meter.requests };
     const result = await this.timings.time('commit', () => this.repo.commit(input.id, input.version, decision, new Date(), isTerminal(input.state.phase)));
     if (!result.committed) return { status: 'stale' };
+    this.counted(input.id, commitKind(input.state, decision));
     if (decision.events.some((e) => e.type === 'ClusterUnreachable')) this.logger.warn(`deployment ${input.id}: ${trouble.reason}`);
     if (result.events.length > 0) {
       const position = result.events[result.events.length - 1]!.position;
@@ -169,12 +191,18 @@ export class DeploymentTickService {
     return { status: 'committed', version: result.version, phase: decision.state.phase, wakeAt: nextWake(ended(decision, 0), Date.now()), requests: meter.requests, effects: 0 };
   }
 
+  private counted(id: string, kind: CommitKind): void {
+    const stats = this.statsOf(id);
+    stats.commits += 1;
+    if (kind === 'status') stats.statusCommits += 1;
+  }
+
   private statsOf(id: string): TickStats {
     let s = this.stats.get(id);
     if (!s) {
       // Bounded: the oldest deployments' figures go first (a Map iterates in insertion order).
       if (this.stats.size >= MAX_STATS) this.stats.delete(this.stats.keys().next().value as string);
-      s = { ticks: 0, commits: 0, requests: 0 };
+      s = { ticks: 0, commits: 0, statusCommits: 0, deferred: 0, requests: 0 };
       this.stats.set(id, s);
     }
     return s;

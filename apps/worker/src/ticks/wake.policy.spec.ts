@@ -12,6 +12,7 @@ describe('wake policy', () => {
   it('schedules only ticks that ran to the end', () => {
     expect(scheduledWake({ status: 'committed', wakeAt: 7 })).toBe(7);
     expect(scheduledWake({ status: 'unchanged', wakeAt: 8 })).toBe(8);
+    expect(scheduledWake({ status: 'deferred', wakeAt: 9 })).toBe(9);
     expect(scheduledWake({ status: 'committed', wakeAt: null })).toBeNull();
     expect(scheduledWake({ status: 'stale' })).toBeNull();
     expect(scheduledWake({ status: 'idle' })).toBeNull();

@@ -29,9 +29,12 @@ export function nextWake(end: TickEnd, now: number): number | null {
   return end.alreadyTrue > 0 ? now : end.machineWakeAt;
 }
 
-/** The delayed job a tick's outcome asks for: only ticks that ran to the end (a stale one lost to another tick). */
+/**
+ * The delayed job a tick's outcome asks for: only ticks that ran to the end (a stale one lost to another tick). A
+ * deferred status commit's wake-up is what writes the latest status by its deadline (ADR 0015).
+ */
 export function scheduledWake(outcome: { status: string; wakeAt?: number | null }): number | null {
-  if (outcome.status !== 'committed' && outcome.status !== 'unchanged') return null;
+  if (outcome.status !== 'committed' && outcome.status !== 'unchanged' && outcome.status !== 'deferred') return null;
   return outcome.wakeAt ?? null;
 }
 
