@@ -4,7 +4,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { startControllers } from './controllers';
 import { renderKubeconfig } from './kubeconfig';
-import { ApiServer } from './server/api-server';
+import { ApiServer, type RequestTally } from './server/api-server';
 import type { FaultSpec, FaultState } from './server/faults';
 import { Faults } from './server/faults';
 import { SIM_CA_CERT } from './server/sim-tls';
@@ -59,6 +59,8 @@ export interface KubeSim {
   caCert?: string;
   store: MemoryStore;
   faults: KubeSimFaults;
+  /** Kubernetes API requests answered so far (by namespace and verb); `reset` starts a new count. */
+  requests(reset?: boolean): RequestTally;
   stop(): Promise<void>;
 }
 
@@ -103,6 +105,7 @@ export async function startKubeSim(opts: KubeSimOptions = {}): Promise<KubeSim> 
       cutWatches: () => faults.cutWatches(),
       current: () => faults.current(),
     },
+    requests: (reset) => server.requests(reset),
     async stop() {
       if (stopped) return;
       stopped = true;
