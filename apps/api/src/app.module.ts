@@ -37,9 +37,10 @@ import { SessionModule } from './modules/session/session.module';
 import { FreezeWindowsModule } from './modules/freeze-windows/freeze-windows.module';
 import { PlansModule } from './modules/plans/plans.module';
 import { ApprovalsModule } from './modules/approvals/approvals.module';
+import { WavesModule } from './modules/waves/waves.module';
 
 /** Resource modules: add yours here (one line). */
-const resourceModules = [HealthModule, MetricsModule, TokensModule, AuditModule, ClustersModule, AppsModule, EnvironmentsModule, ReleasesModule, AnalysisTemplatesModule, DeploymentsModule, EventsModule, NotificationsModule, ChatOpsModule, SessionModule, OverviewModule, DashboardModule, FreezeWindowsModule, PlansModule, ApprovalsModule];
+const resourceModules = [HealthModule, MetricsModule, TokensModule, AuditModule, ClustersModule, AppsModule, EnvironmentsModule, ReleasesModule, AnalysisTemplatesModule, DeploymentsModule, EventsModule, NotificationsModule, ChatOpsModule, SessionModule, OverviewModule, DashboardModule, FreezeWindowsModule, PlansModule, ApprovalsModule, WavesModule];
 
 export interface AppModuleOptions {
   config: ApiConfig;

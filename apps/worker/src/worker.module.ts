@@ -10,7 +10,10 @@ import {
   NotificationChannelRepository,
   NotificationCursorRepository,
   NotificationDeliveryRepository,
+  EnvironmentRepository,
   PersistenceModule,
+  ReleaseRepository,
+  WaveRunRepository,
 } from '@cutover/persistence';
 import { QueueModule } from '@cutover/queue';
 import { AnalysisCredentials } from './analysis/analysis-credentials.service';
@@ -30,6 +33,9 @@ import { NotificationDispatcher } from './notifications/notification-dispatcher.
 import { Reconciler } from './reconciler/reconciler.service';
 import { DeploymentTickService } from './ticks/deployment-tick.service';
 import { WakeRouter } from './watches/wake-router.service';
+import { WaveRunProcessor } from './processors/wave-run.processor';
+import { WaveRunTickService } from './waves/wave-run-tick.service';
+import { WaveStarter } from './waves/wave-starter.service';
 import { WORKER_OPTIONS, type WorkerOptions } from './worker.options';
 import { WorkerMetrics } from './metrics/worker-metrics.service';
 
@@ -71,8 +77,15 @@ export class WorkerModule {
         NotificationDeliveryService,
         NotificationDeliveryProcessor,
         NotificationDispatcher,
+        // Wave runs: one more machine ticked like a deployment (docs/adr/0013).
+        EnvironmentRepository,
+        ReleaseRepository,
+        WaveRunRepository,
+        WaveStarter,
+        WaveRunTickService,
+        WaveRunProcessor,
       ],
-      exports: [WorkerMetrics, AnalysisRunner, DeploymentTickService, Reconciler, ClusterGateways, NotificationDispatcher, NotificationDeliveryProcessor],
+      exports: [WorkerMetrics, AnalysisRunner, DeploymentTickService, WaveRunTickService, Reconciler, ClusterGateways, NotificationDispatcher, NotificationDeliveryProcessor],
     };
   }
 }

@@ -52,6 +52,7 @@ export * from './model/deployment/effect.types';
 export * from './model/deployment/topology.rules';
 export * from './model/deployment/status.types';
 export * from './model/deployment/plan.types';
+export { deploymentContextOf, podRequestsOf, type ContextInput } from './model/deployment/deployment-context.mapper';
 export { canApply, supersede, type SupersedeRequest } from './engine/command.rules';
 export { decideClusterTrouble, CLUSTER_RETRY_MS, type ClusterTroubleFacts } from './engine/cluster-trouble.rules';
 export { decide, initialDeploymentState, captureBaseline, detectFailure } from './engine/decide.machine';

@@ -40,3 +40,4 @@ export * from './repositories/analysis-measurement.repository';
 export * from './repositories/analysis-template.repository';
 export * from './repositories/freeze-window.repository';
 export * from './repositories/deployment-approval.repository';
+export * from './repositories/wave-run.repository';

@@ -425,6 +425,31 @@ describe('every model round-trips through the generated client', () => {
     expect(await prisma.deploymentApproval.count({ where: { id: approval.id } })).toBe(0);
   });
 
+  it('WaveRun, and Deployment.waveRunId (set null when the run is deleted)', async () => {
+    const { environment, v1, application } = await graph();
+    const waveRun = await prisma.waveRun.create({
+      data: cover('WaveRun', {
+        applicationId: application.id,
+        releaseId: v1.id,
+        phase: 'Paused',
+        pauseReason: 'UserPaused',
+        state: { phase: 'Paused', waves: [{ name: 'first' }] },
+        version: 3,
+        reason: 'weekly',
+        createdBy: 'alice',
+        createdByTokenId: randomUUID(),
+        finishedAt: at('2026-12-07T00:00:00.000Z'),
+      }),
+    });
+    expect(waveRun).toMatchObject({ phase: 'Paused', version: 3, state: { waves: [{ name: 'first' }] } });
+    const d = await prisma.deployment.create({
+      data: cover('Deployment', { environmentId: environment.id, releaseId: v1.id, strategy: {}, phase: 'Pending', createdBy: 'alice', waveRunId: waveRun.id }),
+    });
+    expect((await prisma.deployment.findMany({ where: { waveRunId: waveRun.id } })).map((x) => x.id)).toEqual([d.id]);
+    await prisma.waveRun.delete({ where: { id: waveRun.id } });
+    expect((await prisma.deployment.findUniqueOrThrow({ where: { id: d.id } })).waveRunId).toBeNull();
+  });
+
   it('wrote every scalar field of every model', () => {
     for (const model of readPrismaSchema()) {
       const missing = model.fields.filter((field) => field.scalar && !AUTO.has(field.name) && !written.get(model.name)?.has(field.name));

@@ -60,6 +60,25 @@ export class DeploymentQueue {
     await this.enqueue(deploymentId, delay);
   }
 
+  /**
+   * New deployments, all at once (a wave's start): one pipeline for the memos and one bulk add. Only for ids that
+   * have no job yet (just created): an existing job is left as it is.
+   */
+  async wakeNew(deploymentIds: readonly string[]): Promise<void> {
+    if (deploymentIds.length === 0) return;
+    const at = Date.now();
+    const pipeline = this.redis.pipeline();
+    for (const id of deploymentIds) pipeline.eval(SET_MIN_SCRIPT, 1, this.memoKey(id), String(at), String(MEMO_GRACE_MS));
+    await pipeline.exec();
+    await this.queue.addBulk(
+      deploymentIds.map((deploymentId) => ({
+        name: JOB_NAMES.deploymentTick,
+        data: { deploymentId },
+        opts: { jobId: deploymentId, removeOnComplete: true, removeOnFail: true, attempts: 1 },
+      })),
+    );
+  }
+
   /** Record that the deployment wants a tick at `at` (ms), without enqueuing: honoured by afterJob. */
   async remember(deploymentId: string, at: number): Promise<void> {
     const ttl = Math.max(0, at - Date.now()) + MEMO_GRACE_MS;

@@ -4,3 +4,4 @@ export * from './deployment.queue';
 export * from './queue.module';
 export * from './events.publisher';
 export * from './notification.queue';
+export * from './wave-run.queue';

@@ -4,10 +4,13 @@ import { z } from 'zod';
 export const DEPLOYMENTS_QUEUE = 'deployments';
 /** Webhook and Slack deliveries: a queue of their own, so a slow receiver never waits in line with a tick. */
 export const NOTIFICATIONS_QUEUE = 'notifications';
+/** Wave runs: one job per run at a time (job id = run id), woken by its deployments' phase changes and bake timers. */
+export const WAVE_RUNS_QUEUE = 'wave-runs';
 
 export const JOB_NAMES = {
   deploymentTick: 'deployment.tick',
   notificationDeliver: 'notification.deliver',
+  waveRunTick: 'wave-run.tick',
 } as const;
 
 const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be a UUID');
@@ -15,6 +18,7 @@ const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-
 export const jobSchemas = {
   [JOB_NAMES.deploymentTick]: z.object({ deploymentId: uuid }).strict(),
   [JOB_NAMES.notificationDeliver]: z.object({ deliveryId: uuid }).strict(),
+  [JOB_NAMES.waveRunTick]: z.object({ waveRunId: uuid }).strict(),
 } as const;
 
 export type JobName = keyof typeof jobSchemas;

@@ -2,6 +2,7 @@ import { CUTOVER_CONFIG, type CutoverConfig } from '@cutover/config';
 import { Global, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { DeploymentQueue } from './deployment.queue';
 import { NotificationQueue } from './notification.queue';
+import { WaveRunQueue } from './wave-run.queue';
 
 /** Closes the producer's Redis connection with the app. */
 @Injectable()
@@ -9,10 +10,11 @@ class DeploymentQueueCloser implements OnApplicationShutdown {
   constructor(
     @Inject(DeploymentQueue) private readonly queue: DeploymentQueue,
     @Inject(NotificationQueue) private readonly notifications: NotificationQueue,
+    @Inject(WaveRunQueue) private readonly waveRuns: WaveRunQueue,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all([this.queue.close(), this.notifications.close()]);
+    await Promise.all([this.queue.close(), this.notifications.close(), this.waveRuns.close()]);
   }
 }
 
@@ -34,8 +36,13 @@ class DeploymentQueueCloser implements OnApplicationShutdown {
           { attempts: config.notifications.attempts, backoffMs: config.notifications.backoffMs },
         ),
     },
+    {
+      provide: WaveRunQueue,
+      inject: [CUTOVER_CONFIG],
+      useFactory: (config: CutoverConfig) => new WaveRunQueue({ redisUrl: config.redisUrl, prefix: config.queuePrefix }),
+    },
     DeploymentQueueCloser,
   ],
-  exports: [DeploymentQueue, NotificationQueue],
+  exports: [DeploymentQueue, NotificationQueue, WaveRunQueue],
 })
 export class QueueModule {}

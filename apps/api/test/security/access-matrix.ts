@@ -155,6 +155,15 @@ export const REST_ACCESS: Record<string, Access> = {
   // Approvals: any token may try; the environment policy's `from` decides whose approval counts (else 403).
   'POST /v1/deployments/:id/approvals': 'viewer',
   'GET /v1/deployments/:id/approvals': 'viewer',
+  // Wave runs (docs/waves.md). Promote is open to viewers because an approval gate may admit them; a manual gate
+  // refuses a viewer (409 naming the rule), like the machine's rules say.
+  'POST /v1/apps/:app/waves': 'deployer',
+  'GET /v1/apps/:app/wave-runs': 'viewer',
+  'GET /v1/wave-runs/:id': 'viewer',
+  'POST /v1/wave-runs/:id/abort': 'deployer',
+  'POST /v1/wave-runs/:id/pause': 'deployer',
+  'POST /v1/wave-runs/:id/resume': 'deployer',
+  'POST /v1/wave-runs/:id/promote': 'viewer',
 };
 
 /** `Query.<field>` / `Mutation.<field>`: the lowest role allowed. Every GraphQL operation needs a token. */
@@ -183,6 +192,8 @@ export const GRAPHQL_ACCESS: Record<string, Role> = {
   'Query.freezeWindows': 'viewer',
   'Query.planDeployment': 'deployer',
   'Query.deploymentApprovals': 'viewer',
+  'Query.waveRun': 'viewer',
+  'Query.waveRuns': 'viewer',
 
   'Mutation.createApp': 'admin',
   'Mutation.deleteApp': 'admin',
@@ -213,4 +224,9 @@ export const GRAPHQL_ACCESS: Record<string, Role> = {
   'Mutation.createFreezeWindow': 'admin',
   'Mutation.deleteFreezeWindow': 'admin',
   'Mutation.approveDeployment': 'viewer',
+  'Mutation.startWave': 'deployer',
+  'Mutation.abortWaveRun': 'deployer',
+  'Mutation.pauseWaveRun': 'deployer',
+  'Mutation.resumeWaveRun': 'deployer',
+  'Mutation.promoteWaveRun': 'viewer',
 };

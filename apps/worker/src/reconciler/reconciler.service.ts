@@ -1,7 +1,7 @@
 import { CUTOVER_CONFIG, type WorkerConfig } from '@cutover/config';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { DeploymentTickRepository } from '@cutover/persistence';
-import { DeploymentQueue } from '@cutover/queue';
+import { DeploymentTickRepository, WaveRunRepository } from '@cutover/persistence';
+import { DeploymentQueue, WaveRunQueue } from '@cutover/queue';
 import { ClusterGateways } from '../clusters/cluster-gateways.service';
 import { WakeRouter } from '../watches/wake-router.service';
 import { WORKER_OPTIONS, type WorkerOptions } from '../worker.options';
@@ -27,6 +27,8 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(ClusterGateways) private readonly gateways: ClusterGateways,
     @Inject(WakeRouter) private readonly router: WakeRouter,
     @Inject(WORKER_OPTIONS) private readonly options: WorkerOptions,
+    @Inject(WaveRunRepository) private readonly waveRunRepo: WaveRunRepository,
+    @Inject(WaveRunQueue) private readonly waveRuns: WaveRunQueue,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -65,6 +67,14 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
     const due = this.passes === 0 ? ids : await this.queue.needingWake(ids, Date.now() + this.config.reconcileIntervalMs);
     this.passes += 1;
     this.router.wakeAll(due);
+    return due.length + (await this.wakeWaveRuns());
+  }
+
+  /** Active wave runs with no job (a lost wake-up, a flushed Redis): woken, like deployments. */
+  private async wakeWaveRuns(): Promise<number> {
+    const ids = await this.waveRunRepo.listActiveIds();
+    const due = this.passes === 1 ? ids : await this.waveRuns.withoutJob(ids);
+    for (const id of due) await this.waveRuns.wake(id);
     return due.length;
   }
 

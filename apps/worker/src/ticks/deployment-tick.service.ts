@@ -3,7 +3,7 @@ import { CUTOVER_CONFIG, type WorkerConfig } from '@cutover/config';
 import { awaitsFinalObservation, canonicalJson, commitKind, decide, decideClusterTrouble, finalStatus, isTerminal, planCommit, type ClusterTrouble, type CommitKind, type Decision, type DeploymentState, type Observation } from '@cutover/domain';
 import { classifyClusterError, newMeter, type AppTarget } from '@cutover/k8s';
 import { DeploymentTickRepository, type TickInput } from '@cutover/persistence';
-import { DeploymentQueue, publishEventsCommitted } from '@cutover/queue';
+import { DeploymentQueue, publishEventsCommitted, WaveRunQueue } from '@cutover/queue';
 import { ClusterGateways } from '../clusters/cluster-gateways.service';
 import { CheckRunner } from '../checks/check-runner.service';
 import { EffectsRunner } from '../effects/effects-runner.service';
@@ -77,6 +77,7 @@ export class DeploymentTickService {
     @Inject(DeploymentQueue) private readonly queue: DeploymentQueue,
     @Inject(CUTOVER_CONFIG) private readonly config: WorkerConfig,
     @Inject(WorkerMetrics) private readonly metrics: WorkerMetrics,
+    @Inject(WaveRunQueue) private readonly waveRuns: WaveRunQueue,
   ) {
     this.timings.observer = (stage, ms) => metrics.stage(stage, ms);
   }
@@ -137,6 +138,7 @@ export class DeploymentTickService {
     if (!result.committed) return { status: 'stale' };
     this.counted(input.id, plan.kind);
     this.metrics.committed(input, decision, plan.kind);
+    await this.wakeWaveRun(input, decision);
     if (result.events.length > 0) {
       // Right after the commit, before the effects (which may take a while). A nudge, not the events: api replicas
       // read them from Postgres in commit order (docs/adr/0007).
@@ -182,6 +184,7 @@ export class DeploymentTickService {
     if (!result.committed) return { status: 'stale' };
     this.counted(input.id, commitKind(input.state, decision));
     if (decision.events.some((e) => e.type === 'ClusterUnreachable')) this.logger.warn(`deployment ${input.id}: ${trouble.reason}`);
+    await this.wakeWaveRun(input, decision);
     if (result.events.length > 0) {
       const position = result.events[result.events.length - 1]!.position;
       await publishEventsCommitted(this.queue.redis, this.queue.queuePrefix, { deploymentIds: [input.id], position }).catch((error: unknown) =>
@@ -195,6 +198,12 @@ export class DeploymentTickService {
     const stats = this.statsOf(id);
     stats.commits += 1;
     if (kind === 'status') stats.statusCommits += 1;
+  }
+
+  /** A deployment of a wave run that changed phase wakes its run (no polling: the run reads the phases it is woken for). */
+  private async wakeWaveRun(input: TickInput, decision: Decision): Promise<void> {
+    if (input.waveRunId === null || decision.state.phase === input.state.phase) return;
+    await this.waveRuns.wake(input.waveRunId).catch((error: unknown) => this.logger.warn(`waking wave run ${input.waveRunId} failed: ${String(error)}`));
   }
 
   private statsOf(id: string): TickStats {

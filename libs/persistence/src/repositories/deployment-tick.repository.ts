@@ -54,6 +54,8 @@ export interface TickInput {
   releases: ReadonlyMap<string, ReleaseSpec>;
   /** Approvals given to the deployment (the domain's rules decide which count). */
   approvals: DeploymentApprovalRecord[];
+  /** The wave run that started it (woken when the deployment's phase changes); null for a single deployment. */
+  waveRunId: string | null;
 }
 
 export interface ActiveDeployment {
@@ -226,6 +228,7 @@ export class DeploymentTickRepository {
       analysisResults,
       releases: await this.releasesFor(env.id, env.applicationId, versionsNamed(state, unfinished)),
       approvals: row.approvals.map(toApprovalRecord),
+      waveRunId: row.waveRunId,
     };
   }
 

@@ -32,6 +32,8 @@ export interface DeploymentRecord {
   finishedAt: Date | null;
   /** Break-glass through freeze windows (null when none was in force). */
   freezeOverride: FreezeOverrideRecord | null;
+  /** The wave run that started it; null for a single deployment. */
+  waveRunId: string | null;
 }
 
 export interface FreezeOverrideRecord {
@@ -83,6 +85,7 @@ export interface NewDeployment {
   createdBy: string;
   createdByTokenId: string | null;
   freezeOverride?: FreezeOverrideRecord | null;
+  waveRunId?: string | null;
 }
 
 export interface NewDeploymentEvent {
@@ -153,6 +156,7 @@ function toRecord(row: Row): DeploymentRecord {
     updatedAt: row.updatedAt,
     finishedAt: row.finishedAt,
     freezeOverride: (row.freezeOverride ?? null) as FreezeOverrideRecord | null,
+    waveRunId: row.waveRunId,
   };
 }
 
@@ -203,6 +207,7 @@ export class DeploymentRepository {
         createdBy: d.createdBy,
         createdByTokenId: d.createdByTokenId,
         ...(d.freezeOverride ? { freezeOverride: d.freezeOverride as unknown as Prisma.InputJsonValue } : {}),
+        ...(d.waveRunId ? { waveRunId: d.waveRunId } : {}),
       },
       include,
     });

@@ -69,6 +69,14 @@ export class DeploymentCommandsService {
     return outcome.result;
   }
 
+  /**
+   * The same command inside the caller's transaction (a wave run's abort reaches each of its deployments this way,
+   * audited one by one). The caller wakes the deployment after its commit.
+   */
+  commandIn(tx: Tx, ctx: RequestContext, id: string, req: CommandRequest): Promise<CommandOutcome> {
+    return this.write(tx, ctx, id, req);
+  }
+
   private async write(tx: Tx, ctx: RequestContext, id: string, req: CommandRequest): Promise<CommandOutcome> {
     const { intent } = req;
     const action = `deployment.${intent.type}`;

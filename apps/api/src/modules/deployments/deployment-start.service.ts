@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import {
   approverIdentity,
+  deploymentContextOf,
   DomainError,
   initialDeploymentState,
   parseStrategyDocument,
@@ -30,7 +31,6 @@ import { AnalysisResolver } from '../analysis-templates/analysis-resolver.servic
 import { FreezeWindowsService } from '../freeze-windows/freeze-windows.service';
 import { assertScopeAudited, refuseAudited, refusedEntry } from './deployment-audit.rules';
 import type { CommandOutcome, CommandRequest } from './deployment-command.types';
-import { deploymentContextOf } from './deployment-context.mapper';
 import { staleError, toDeploymentModel } from './deployment.mapper';
 import { DeploymentWaker } from './deployment-waker.service';
 import type { CreateDeploymentDto } from './dto/create-deployment.dto';
@@ -124,6 +124,8 @@ export class DeploymentStartService {
     const parsedStrategy = override ?? parseStrategy(env.strategy);
 
     let created: DeploymentRecord;
+    // A superseded deployment of a wave run ends outside any tick: its run is woken to see it.
+    let supersededRun = null as string | null;
     try {
       // Inside a freeze window: refused (409 naming it and its end), or let through with `override` by a role allowed to.
       const freezeOverride = await this.freezes.admit(ctx, { app: app.name, environment: env.name, kind: 'deploy', override: body.override ?? null });
@@ -137,6 +139,7 @@ export class DeploymentStartService {
         if (active) {
           if (body.supersede !== true) throw activeConflict(active);
           await this.supersede(tx, ctx, active, id, body.reason ?? null);
+          supersededRun = active.waveRunId;
         }
         const previous = await this.deployments.latestSucceeded(locked.id, tx);
         // Analysis templates and arguments resolved now: a missing one is refused before anything is written.
@@ -187,6 +190,7 @@ export class DeploymentStartService {
       throw error;
     }
     await this.waker.wake(created.id);
+    if (supersededRun !== null) await this.waker.wakeWaveRun(supersededRun);
     return { status: 202, body: toDeploymentModel(created), replayed: false };
   }
 

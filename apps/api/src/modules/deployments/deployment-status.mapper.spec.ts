@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { currentStepOf, describePodProgress, initialDeploymentState, parseStrategyDocument, plan, type DeploymentState, type PodObservation, type RolloutState } from '@cutover/domain';
-import { deploymentContextOf, podRequestsOf } from './deployment-context.mapper';
+import { currentStepOf, deploymentContextOf, describePodProgress, podRequestsOf, initialDeploymentState, parseStrategyDocument, plan, type DeploymentState, type PodObservation, type RolloutState } from '@cutover/domain';
 import { ifMatchAllows } from './deployment.mapper';
 import { progressOf } from './deployment-status.mapper';
 

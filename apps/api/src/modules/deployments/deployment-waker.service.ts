@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { DeploymentQueue, publishEventsCommitted } from '@cutover/queue';
+import { DeploymentQueue, publishEventsCommitted, WaveRunQueue } from '@cutover/queue';
 import { API_LOGGER } from '../../common/logging/logging.module';
 
 /**
@@ -13,6 +13,7 @@ import { API_LOGGER } from '../../common/logging/logging.module';
 export class DeploymentWaker {
   constructor(
     private readonly queue: DeploymentQueue,
+    private readonly waveRuns: WaveRunQueue,
     @Inject(API_LOGGER) private readonly log: Logger,
   ) {}
 
@@ -26,6 +27,15 @@ export class DeploymentWaker {
       await publishEventsCommitted(this.queue.redis, this.queue.queuePrefix, { deploymentIds: [deploymentId], position: null });
     } catch (err) {
       this.log.warn({ err, deploymentId }, 'could not nudge live-event readers; they catch up on their next read');
+    }
+  }
+
+  /** A wave run whose deployment changed outside a worker tick (superseded by a single create). */
+  async wakeWaveRun(waveRunId: string): Promise<void> {
+    try {
+      await this.waveRuns.wake(waveRunId);
+    } catch (err) {
+      this.log.warn({ err, waveRunId }, 'could not wake a wave run; the reconciler will');
     }
   }
 }

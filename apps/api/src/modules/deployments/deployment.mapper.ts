@@ -69,6 +69,7 @@ export function toDeploymentModel(d: DeploymentRecord): DeploymentModel {
     updatedAt: d.updatedAt,
     finishedAt: d.finishedAt,
     freezeOverride: d.freezeOverride as unknown as Record<string, unknown> | null,
+    waveRunId: d.waveRunId,
   };
 }
 

@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError, type RequestContext, parseStrategyDocument, planDeployment, type StrategyDocument } from '@cutover/domain';
+import { DomainError, type RequestContext, parseStrategyDocument, planDeployment, podRequestsOf, type StrategyDocument } from '@cutover/domain';
 import { ApplicationRepository, clusterCredentialsAad, ClusterRepository, DeploymentRepository, EnvironmentRepository, ReleaseRepository, SecretBox } from '@cutover/persistence';
 import { type ClusterCredentials, readClusterCapacity } from '@cutover/k8s';
 import { assertInScope } from '../../common/auth/roles.rules';
-import { podRequestsOf } from '../deployments/deployment-context.mapper';
 import { FreezeWindowsService } from '../freeze-windows/freeze-windows.service';
 import type { DryRunAnswerModel } from './models/deployment-plan.model';
 

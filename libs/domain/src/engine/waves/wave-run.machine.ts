@@ -336,7 +336,7 @@ export function canApplyWaveRunCommand(state: WaveRunState, cmd: WaveRunCommand,
         if (wave.gateState.approvals.includes(cmd.actor)) return refuse(state, `${cmd.actor} has already approved the gate of wave ${wave.name}`);
         return { ok: true };
       }
-      if (waits.includes('promotion')) return { ok: true };
+      if (waits.includes('promotion')) return ROLE_RANK[cmd.role] >= ROLE_RANK.deployer ? { ok: true } : refuse(state, `a manual gate is passed by a deployer or admin, not a ${cmd.role}`);
       return refuse(state, `the gate of wave ${wave.name} waits for ${waits.join(', ') || 'nothing'}, not a promote`);
     }
   }

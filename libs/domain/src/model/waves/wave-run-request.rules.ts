@@ -116,17 +116,17 @@ export function parseWaveRunRequest(body: unknown): Validated<WaveRunRequest> {
   else if (o.waves.length > MAX_WAVES) waves = r.fail('waves', 'max', `waves holds at most ${MAX_WAVES} waves.`);
   else {
     const parsed = o.waves.map((w, i) => waveOf(r, w, `waves[${i}]`, i));
+    // Names repeated are reported even when another wave is broken: every rule at once.
+    const seen = new Map<string, number>();
+    parsed.forEach((w, i) => {
+      if (!w) return;
+      const first = seen.get(w.name);
+      if (first !== undefined) r.fail(`waves[${i}].name`, 'unique', `waves[${i}].name "${w.name}" is already the name of waves[${first}].`);
+      else seen.set(w.name, i);
+    });
+    const named = parsed.flatMap((w, i) => (w?.environments ?? []).map((e, j) => ({ e, path: `waves[${i}].environments[${j}]` })));
+    duplicateErrors(named).forEach((e) => r.errors.push(e));
     waves = parsed.every((w) => w !== undefined) ? (parsed as WaveRequest[]) : undefined;
-    if (waves) {
-      const seen = new Map<string, number>();
-      waves.forEach((w, i) => {
-        const first = seen.get(w.name);
-        if (first !== undefined) r.fail(`waves[${i}].name`, 'unique', `waves[${i}].name "${w.name}" is already the name of waves[${first}].`);
-        else seen.set(w.name, i);
-      });
-      const named = waves.flatMap((w, i) => (w.environments ?? []).map((e, j) => ({ e, path: `waves[${i}].environments[${j}]` })));
-      duplicateErrors(named).forEach((e) => r.errors.push(e));
-    }
   }
   if (r.errors.length > 0 || release === undefined || reason === undefined || stopOnFailure === undefined || rollbackCompleted === undefined || supersede === undefined || failureBudget === undefined || waves === undefined) {
     return { ok: false, errors: r.errors };

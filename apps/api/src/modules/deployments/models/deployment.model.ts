@@ -92,6 +92,10 @@ export class DeploymentModel {
   })
   @Field(() => JSONScalar, { nullable: true })
   freezeOverride!: Record<string, unknown> | null;
+
+  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true, description: 'The wave run that started it (GET /v1/wave-runs/:id); null for a single deployment.' })
+  @Field(() => String, { nullable: true })
+  waveRunId!: string | null;
 }
 
 @ObjectType('DeploymentPage')

@@ -1,5 +1,9 @@
-// The facts a deployment's machine state is born with (DeploymentContext), from the rows the api has read.
-import { parseQuantity, type Container, type DeploymentContext, type ReleaseSpec, type StrategyDocument } from '@cutover/domain';
+// The facts a deployment's machine state is born with (DeploymentContext), from the rows the api (a single
+// deployment) or the worker (a wave run's) has read.
+import { parseQuantity } from '../release/quantity.rules';
+import type { Container, ReleaseSpec } from '../release/release.types';
+import type { StrategyDocument } from '../strategy-document/strategy-document.types';
+import type { DeploymentContext } from './deployment.types';
 
 interface Requests {
   cpuMillis: number;
