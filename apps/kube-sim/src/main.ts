@@ -19,6 +19,7 @@ async function main(): Promise<void> {
     token: process.env.KUBE_SIM_TOKEN || undefined,
     kubeconfigPath,
     logRequests: process.env.KUBE_SIM_LOG === 'requests',
+    missingImages: (process.env.KUBE_SIM_MISSING_IMAGES ?? '').split(',').map((s) => s.trim()).filter(Boolean),
   });
   console.log(`kube-sim listening on ${sim.url}; kubeconfig written to ${kubeconfigPath}`);
   console.log(`try: kubectl --kubeconfig ${kubeconfigPath} get nodes`);

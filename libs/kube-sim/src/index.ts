@@ -1,6 +1,7 @@
 // The Kubernetes API simulator: embeddable in tests (startKubeSim) and run by apps/kube-sim.
 export { startKubeSim } from './kube-sim';
 export type { KubeSim, KubeSimFaults, KubeSimOptions } from './kube-sim';
+export type { RequestTally } from './server/api-server';
 export { renderKubeconfig } from './kubeconfig';
 export type { FailureRule, FaultSpec, FaultState } from './server/faults';
 export { ApiServer } from './server/api-server';

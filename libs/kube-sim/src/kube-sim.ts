@@ -4,7 +4,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { startControllers } from './controllers';
 import { renderKubeconfig } from './kubeconfig';
-import { ApiServer } from './server/api-server';
+import { ApiServer, type RequestTally } from './server/api-server';
 import type { FaultSpec, FaultState } from './server/faults';
 import { Faults } from './server/faults';
 import { SIM_CA_CERT } from './server/sim-tls';
@@ -37,6 +37,11 @@ export interface KubeSimOptions {
   tls?: boolean;
   /** One stderr line per API request (KUBE_SIM_LOG=requests in apps/kube-sim). */
   logRequests?: boolean;
+  /**
+   * Images this cluster cannot pull (exact references): they fail as `:unpullable` ones do, here only — a regional
+   * registry mirror that lacks a release. Changeable later through `KubeSim.missingImages`.
+   */
+  missingImages?: string[];
 }
 
 export interface KubeSimFaults {
@@ -59,6 +64,10 @@ export interface KubeSim {
   caCert?: string;
   store: MemoryStore;
   faults: KubeSimFaults;
+  /** Images this cluster cannot pull; add or remove while it runs (pulls already retrying pick the change up). */
+  missingImages: Set<string>;
+  /** Kubernetes API requests answered so far (by namespace and verb); `reset` starts a new count. */
+  requests(reset?: boolean): RequestTally;
   stop(): Promise<void>;
 }
 
@@ -66,10 +75,11 @@ export async function startKubeSim(opts: KubeSimOptions = {}): Promise<KubeSim> 
   const token = opts.token ?? randomBytes(24).toString('hex');
   const store = new MemoryStore({ historySize: opts.historySize });
   const faults = new Faults();
+  const missingImages = new Set(opts.missingImages ?? []);
   if (opts.faults) faults.set(opts.faults);
   const manager = opts.controllers === false
     ? undefined
-    : startControllers(store, { nodes: opts.nodes ?? 3, timeScale: opts.timeScale && opts.timeScale > 0 ? opts.timeScale : 1 });
+    : startControllers(store, { nodes: opts.nodes ?? 3, timeScale: opts.timeScale && opts.timeScale > 0 ? opts.timeScale : 1, missingImages });
   // Timestamps the store writes (creation, deletion) must agree with the controllers' simulated clock.
   const clock = manager as { now?: () => number } | undefined;
   if (clock?.now) store.setClock(() => clock.now!());
@@ -103,6 +113,8 @@ export async function startKubeSim(opts: KubeSimOptions = {}): Promise<KubeSim> 
       cutWatches: () => faults.cutWatches(),
       current: () => faults.current(),
     },
+    missingImages,
+    requests: (reset) => server.requests(reset),
     async stop() {
       if (stopped) return;
       stopped = true;

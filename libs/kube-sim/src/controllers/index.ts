@@ -17,6 +17,8 @@ export interface ControllerOptions {
   nodes: number;
   /** Divides every simulated delay (KUBE_SIM_TIME_SCALE), default 1. */
   timeScale: number;
+  /** Images that cannot be pulled here (shared, so it can change while the cluster runs). */
+  missingImages?: Set<string>;
 }
 
 export interface ControllerManager {
@@ -27,7 +29,7 @@ export interface ControllerManager {
 
 export function startControllers(store: ObjectStore, opts: ControllerOptions): ControllerManager {
   const nodes = Math.max(0, Math.floor(opts.nodes ?? 3));
-  const ctx = new ControllerContext(store, opts.timeScale > 0 ? opts.timeScale : 1);
+  const ctx = new ControllerContext(store, opts.timeScale > 0 ? opts.timeScale : 1, opts.missingImages);
   ensureNodes(store, nodes, ctx.clock);
   const names = Array.from({ length: nodes }, (_, i) => nodeName(i + 1));
   new GarbageCollector(ctx);

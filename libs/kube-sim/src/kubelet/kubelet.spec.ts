@@ -49,6 +49,18 @@ describe('kubelet', () => {
     expect(cond(h.get(R.pods, 'u'), 'Ready').status).toBe('False');
   });
 
+  it('cannot pull an image its registry lacks (missingImages), and pulls it once the registry has it', async () => {
+    const missing = new Set(['registry.example/app:2.0.0']);
+    h = startHarness({ timeScale: 50, missingImages: missing });
+    h.store.create(R.pods, podManifest('m', h.ns, { image: 'registry.example/app:2.0.0' }));
+    h.store.create(R.pods, podManifest('o', h.ns, { image: 'registry.example/app:1.0.0' }));
+    const failed = await h.waitFor(() => { const c = cs(h!, 'm'); return c?.state?.waiting?.reason === 'ErrImagePull' && c; }, 'ErrImagePull');
+    expect(failed.state.waiting.message).toContain('failed to pull and unpack image "registry.example/app:2.0.0"');
+    await h.waitFor(() => cond(h!.get(R.pods, 'o'), 'Ready')?.status === 'True', 'the other image runs');
+    missing.clear();
+    await h.waitFor(() => cond(h!.get(R.pods, 'm'), 'Ready')?.status === 'True', 'Ready after the next pull', 30_000);
+  });
+
   it('fails the init container named by init-fail: Init:Error then Init:CrashLoopBackOff', async () => {
     h = startHarness({ timeScale: 100 });
     h.store.create(R.pods, podManifest('i', h.ns, { init: [{ name: 'migrate', image: 'registry.example/m:v1' }], annotations: { 'sim.cutover.dev/init-fail': 'migrate' } }));

@@ -154,7 +154,7 @@ export class Kubelet {
     }
     this.event(rt, 'Normal', 'Pulling', `Pulling image "${c.image}"`, fp);
     this.after(rt, Timing.pullMs, () => {
-      if (isUnpullable(c.image)) {
+      if (isUnpullable(c.image) || this.ctx.missingImages.has(c.image)) {
         const attempt = (rt.pullFailures.get(c.name) ?? 0) + 1;
         rt.pullFailures.set(c.name, attempt);
         const ref = c.image;

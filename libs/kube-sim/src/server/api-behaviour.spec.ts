@@ -116,6 +116,21 @@ describe('API behaviour', () => {
     expect(res.json.rows[0].object.kind).toBe('PartialObjectMetadata');
   });
 
+  it('tallies the requests it answered by namespace and verb (watches once), and starts over on reset', async () => {
+    const tallied = 'tally';
+    await raw(sim, 'POST', '/api/v1/namespaces', { body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: tallied } } });
+    sim.requests(true);
+    await raw(sim, 'POST', `/api/v1/namespaces/${tallied}/configmaps`, { body: { metadata: { name: 'one' } } });
+    await raw(sim, 'GET', `/api/v1/namespaces/${tallied}/configmaps/one`);
+    await raw(sim, 'GET', '/apis/apps/v1/deployments');
+    const w = rawWatch(sim, `/api/v1/namespaces/${tallied}/configmaps?watch=1`);
+    await w.waitFor((events) => events.length > 0);
+    w.close();
+    await raw(sim, 'GET', '/version');
+    expect(sim.requests(true)).toEqual({ total: 4, byNamespace: { [tallied]: 3, '': 1 }, byVerb: { post: 1, get: 2, watch: 1 } });
+    expect(sim.requests().total).toBe(0);
+  });
+
   it('routes like the apiserver: unknown group, unknown subresource, collection verbs', async () => {
     expect((await raw(sim, 'GET', '/apis/nope.example/v1/things')).status).toBe(404);
     expect((await raw(sim, 'GET', `/api/v1/namespaces/${ns}/configmaps/c/scale`)).status).toBe(404);

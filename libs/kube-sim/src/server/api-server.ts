@@ -44,6 +44,15 @@ interface Route {
 
 const PUBLIC_PATHS = new Set(['/version', '/healthz', '/livez', '/readyz']);
 
+/** Requests the server answered (watches counted once, when opened), by namespace (`''`: cluster-scoped / all). */
+export interface RequestTally {
+  total: number;
+  byNamespace: Record<string, number>;
+  byVerb: Record<string, number>;
+}
+
+const NAMESPACE_IN_PATH = /^\/apis?\/(?:[^/]+\/)?[^/]+\/(?:watch\/)?namespaces\/([^/?]+)\/[^/?]+/;
+
 function parseRoute(segments: string[]): { gv?: { group: string; version: string }; route?: Route; discovery?: boolean; unknown?: boolean } {
   let group = '';
   let version: string;
@@ -100,10 +109,12 @@ export class ApiServer {
   private readonly sockets = new Set<Socket>();
   private readonly hub: WatchHub;
   private readonly openWatches = new Set<ServerResponse>();
+  private tally: RequestTally = { total: 0, byNamespace: {}, byVerb: {} };
 
   constructor(private readonly opts: ApiServerOptions) {
     this.hub = new WatchHub(opts.store);
     const handler = (req: IncomingMessage, res: ServerResponse) => {
+      this.count(req);
       if (opts.logRequests) {
         const started = performance.now();
         res.on('close', () => {
@@ -137,6 +148,24 @@ export class ApiServer {
     });
     const addr = this.front.address() as AddressInfo;
     return `${this.opts.tls === false ? 'http' : 'https'}://${host}:${addr.port}`;
+  }
+
+  /** What clients asked of this cluster since the start (or the last reset): the cost of a controller, measured at the wire. */
+  requests(reset = false): RequestTally {
+    const out = this.tally;
+    if (reset) this.tally = { total: 0, byNamespace: {}, byVerb: {} };
+    return { total: out.total, byNamespace: { ...out.byNamespace }, byVerb: { ...out.byVerb } };
+  }
+
+  private count(req: IncomingMessage): void {
+    const path = req.url ?? '/';
+    if (!path.startsWith('/api')) return;
+    const ns = decodeURIComponent(NAMESPACE_IN_PATH.exec(path)?.[1] ?? '');
+    const watch = path.includes('/watch/') || /[?&]watch=(true|1)/.test(path);
+    const verb = watch ? 'watch' : (req.method ?? 'GET').toLowerCase();
+    this.tally.total += 1;
+    this.tally.byNamespace[ns] = (this.tally.byNamespace[ns] ?? 0) + 1;
+    this.tally.byVerb[verb] = (this.tally.byVerb[verb] ?? 0) + 1;
   }
 
   async close(): Promise<void> {

@@ -16,9 +16,9 @@ export interface Harness {
   stop(): void;
 }
 
-export function startHarness(opts: { nodes?: number; timeScale?: number; ns?: string } = {}): Harness {
+export function startHarness(opts: { nodes?: number; timeScale?: number; ns?: string; missingImages?: Set<string> } = {}): Harness {
   const store = new MemoryStore();
-  const manager = startControllers(store, { nodes: opts.nodes ?? 3, timeScale: opts.timeScale ?? 50 });
+  const manager = startControllers(store, { nodes: opts.nodes ?? 3, timeScale: opts.timeScale ?? 50, missingImages: opts.missingImages });
   const ns = opts.ns ?? 'test';
   store.create(R.namespaces, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
   const waiters = new Set<() => void>();

@@ -17,12 +17,15 @@ export class ControllerContext {
   readonly services: Informer;
   readonly jobs: Informer;
   readonly nodes: Informer;
+  /** Images this cluster's registry does not have: pulls fail as for `:unpullable` (a regional mirror lacking one). */
+  readonly missingImages: Set<string>;
   private readonly informers: Informer[];
   private readonly handlers: ((ev: StoreEvent) => void)[] = [];
   private readonly queues: WorkQueue[] = [];
   private readonly unsubscribe: () => void;
 
-  constructor(readonly store: ObjectStore, timeScale: number) {
+  constructor(readonly store: ObjectStore, timeScale: number, missingImages: Set<string> = new Set()) {
+    this.missingImages = missingImages;
     this.clock = new SimClock(timeScale);
     this.timers = new TimerQueue(this.clock);
     this.recorder = new EventRecorder(store, this.clock);
