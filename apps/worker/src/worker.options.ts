@@ -6,8 +6,8 @@ export const WORKER_OPTIONS = Symbol('WORKER_OPTIONS');
 export interface WorkerOptions {
   /** Per-cluster client-side rate limit; overrides the config's KUBE_QPS / KUBE_BURST (default 50 qps, burst 100). */
   rateLimit?: RateLimit;
-  /** Watch restart policy (quiet period, back-off). */
-  watch?: Pick<WatchOptions, 'quietMs' | 'retryMs'>;
+  /** Watch restart policy (quiet period, back-off) and whether the cache keeps only what ticks read (default true). */
+  watch?: Pick<WatchOptions, 'quietMs' | 'retryMs' | 'trim'>;
   /**
    * BullMQ lock duration (default 15 s): the job of a worker that is gone is freed at once (no Redis connection left);
    * only a hung worker's job waits for its lock to expire (docs/adr/0008-worker-crash-recovery.md).

@@ -69,6 +69,13 @@ describe('worker metrics', () => {
     expect(text).toContain('# TYPE cutover_worker_process_resident_memory_bytes gauge');
     expect(text).toContain('# TYPE cutover_watch_restarts_total counter');
     expect(text).toContain('# TYPE cutover_rollbacks_total counter');
+    // The reconciler's first pass (as the worker started) listed and woke; the watch cache holds the app's objects
+    // (2 Deployments, their pods, the Service) — the canary's stable and canary Deployments at least.
+    expect(value(text, 'cutover_reconcile_pass_seconds_count')).toBeGreaterThan(0);
+    expect(value(text, 'cutover_reconcile_sweep_seconds_count')).toBeGreaterThan(0);
+    expect(text).toContain('# TYPE cutover_reconcile_woken_deployments gauge');
+    expect(value(text, 'cutover_watch_cache_objects', 'kind="deployments"')).toBeGreaterThanOrEqual(2);
+    expect(value(text, 'cutover_watch_cache_objects', 'kind="services"')).toBeGreaterThanOrEqual(1);
     // The same listener answers the pod's liveness probe.
     expect(await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()).toEqual({ status: 'ok' });
   });

@@ -10,3 +10,4 @@ export * from './gateway/rate-limiter';
 export * from './gateway/kube-client';
 export * from './gateway/kube.gateway';
 export * from './watch/owned-objects.watch';
+export * from './watch/cached-object.mapper';

@@ -15,6 +15,8 @@ export class ClusterGateways implements OnApplicationShutdown {
   private readonly gateways = new Map<string, Promise<KubeGateway>>();
   /** When each open gateway's cluster row was last changed: new credentials (PATCH /v1/clusters/:name) reopen it. */
   private readonly opened = new Map<string, number>();
+  /** The gateways that opened (the metrics read their cache sizes synchronously). */
+  private readonly ready = new Map<string, KubeGateway>();
 
   constructor(
     @Inject(DeploymentTickRepository) private readonly repo: DeploymentTickRepository,
@@ -23,7 +25,16 @@ export class ClusterGateways implements OnApplicationShutdown {
     @Inject(WORKER_OPTIONS) private readonly options: WorkerOptions,
     @Inject(CUTOVER_CONFIG) private readonly config: WorkerConfig,
     @Inject(WorkerMetrics) private readonly metrics: WorkerMetrics,
-  ) {}
+  ) {
+    metrics.watchCacheFrom(() => this.cachedObjects());
+  }
+
+  /** Objects held by every cluster's watch caches, per kind. */
+  cachedObjects(): Record<string, number> {
+    const total: Record<string, number> = {};
+    for (const g of this.ready.values()) for (const [k, n] of Object.entries(g.cachedObjects())) total[k] = (total[k] ?? 0) + n;
+    return total;
+  }
 
   get(clusterId: string): Promise<KubeGateway> {
     let gateway = this.gateways.get(clusterId);
@@ -31,7 +42,10 @@ export class ClusterGateways implements OnApplicationShutdown {
       gateway = this.open(clusterId);
       this.gateways.set(clusterId, gateway);
       // A failed open (cluster row gone, bad credentials) is retried on the next use.
-      gateway.catch(() => this.gateways.delete(clusterId));
+      gateway.then(
+        (g) => this.ready.set(clusterId, g),
+        () => this.gateways.delete(clusterId),
+      );
     }
     return gateway;
   }
@@ -48,6 +62,7 @@ export class ClusterGateways implements OnApplicationShutdown {
     const gateway = this.gateways.get(clusterId);
     this.gateways.delete(clusterId);
     this.opened.delete(clusterId);
+    this.ready.delete(clusterId);
     (await gateway?.catch(() => null))?.close();
     this.logger.log(`cluster ${clusterId} changed: its connection and watches are reopened with the new credentials`);
     return true;
@@ -88,5 +103,6 @@ export class ClusterGateways implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     for (const g of this.gateways.values()) (await g.catch(() => null))?.close();
     this.gateways.clear();
+    this.ready.clear();
   }
 }

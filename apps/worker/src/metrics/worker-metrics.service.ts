@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { CUTOVER_CONFIG, type WorkerConfig } from '@cutover/config';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { isTerminal, type Command, type CommitKind, type Decision, type DeploymentState } from '@cutover/domain';
 
 const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
@@ -83,6 +83,38 @@ export class WorkerMetrics implements OnApplicationBootstrap, OnApplicationShutd
     buckets: SECONDS,
     registers: [this.registry],
   });
+  private readonly reconcilePassSeconds = new Histogram({
+    name: 'cutover_reconcile_pass_seconds',
+    help: 'One reconciler pass: list the active deployments from Postgres, register them, ask the queue which need a wake.',
+    buckets: [...SECONDS, 60],
+    registers: [this.registry],
+  });
+  private readonly reconcileSweepSeconds = new Histogram({
+    name: 'cutover_reconcile_sweep_seconds',
+    help: 'From a reconciler pass\'s start until the wakes it asked for were all sent (paced at WorkerOptions.wakeRate).',
+    buckets: [...SECONDS, 60, 120, 300],
+    registers: [this.registry],
+  });
+  private readonly reconcileActive = new Gauge({
+    name: 'cutover_reconcile_active_deployments',
+    help: 'Active deployments the last reconciler pass listed.',
+    registers: [this.registry],
+  });
+  private readonly reconcileWoken = new Gauge({
+    name: 'cutover_reconcile_woken_deployments',
+    help: 'Deployments the last reconciler pass woke (no job, or a job due after the next pass).',
+    registers: [this.registry],
+  });
+  private cacheCounts: (() => Record<string, number>) | null = null;
+  private readonly watchCacheObjects = new Gauge({
+    name: 'cutover_watch_cache_objects',
+    help: 'Objects the watch caches hold (what ticks observe from), by kind.',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+    collect: () => {
+      for (const [kind, n] of Object.entries(this.cacheCounts?.() ?? {})) this.watchCacheObjects.set({ kind }, n);
+    },
+  });
   /** When a watch event last woke each deployment (cleared by the commit it led to). */
   private readonly wokenAt = new Map<string, number>();
 
@@ -97,6 +129,21 @@ export class WorkerMetrics implements OnApplicationBootstrap, OnApplicationShutd
   kubeRequest(cluster: string, verb: string, code: number, seconds: number): void {
     this.kubeRequests.inc({ cluster, verb: verb.toLowerCase(), code: String(code) });
     this.kubeSeconds.observe({ cluster, verb: verb.toLowerCase() }, seconds);
+  }
+
+  /** Where the cache sizes come from (the cluster gateways; read when scraped). */
+  watchCacheFrom(counts: () => Record<string, number>): void {
+    this.cacheCounts = counts;
+  }
+
+  reconcilePass(seconds: number, active: number, woken: number): void {
+    this.reconcilePassSeconds.observe(seconds);
+    this.reconcileActive.set(active);
+    this.reconcileWoken.set(woken);
+  }
+
+  reconcileSweep(seconds: number): void {
+    this.reconcileSweepSeconds.observe(seconds);
   }
 
   watchRestarted(cluster: string): void {

@@ -5,6 +5,22 @@ import { DeploymentQueue, WaveRunQueue } from '@cutover/queue';
 import { ClusterGateways } from '../clusters/cluster-gateways.service';
 import { WakeRouter } from '../watches/wake-router.service';
 import { WORKER_OPTIONS, type WorkerOptions } from '../worker.options';
+import { WorkerMetrics } from '../metrics/worker-metrics.service';
+
+/** What the passes so far cost (bench:hold; the same figures are metrics on METRICS_PORT). */
+export interface ReconcileStats {
+  passes: number;
+  /** The pass itself: list the active deployments, register them, ask the queue which need a wake (ms). */
+  lastMs: number;
+  maxMs: number;
+  meanMs: number;
+  lastActive: number;
+  lastWoken: number;
+  wokenTotal: number;
+  /** From a pass's start until its paced wakes were all sent (ms; the last pass whose wakes drained). */
+  lastSweepMs: number;
+  maxSweepMs: number;
+}
 
 /**
  * The safety net (not a polling loop over the cluster): every period it lists the active deployments from Postgres,
@@ -19,6 +35,7 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<number> | null = null;
   private passes = 0;
+  private readonly totals = { totalMs: 0, maxMs: 0, lastMs: 0, lastActive: 0, lastWoken: 0, wokenTotal: 0, lastSweepMs: 0, maxSweepMs: 0 };
 
   constructor(
     @Inject(CUTOVER_CONFIG) private readonly config: WorkerConfig,
@@ -29,7 +46,14 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(WORKER_OPTIONS) private readonly options: WorkerOptions,
     @Inject(WaveRunRepository) private readonly waveRunRepo: WaveRunRepository,
     @Inject(WaveRunQueue) private readonly waveRuns: WaveRunQueue,
+    @Inject(WorkerMetrics) private readonly metrics: WorkerMetrics,
   ) {}
+
+  stats(): ReconcileStats {
+    const t = this.totals;
+    const r = (n: number) => Number(n.toFixed(1));
+    return { passes: this.passes, lastMs: r(t.lastMs), maxMs: r(t.maxMs), meanMs: r(this.passes ? t.totalMs / this.passes : 0), lastActive: t.lastActive, lastWoken: t.lastWoken, wokenTotal: t.wokenTotal, lastSweepMs: r(t.lastSweepMs), maxSweepMs: r(t.maxSweepMs) };
+  }
 
   onApplicationBootstrap(): void {
     void this.reconcile();
@@ -49,6 +73,7 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async pass(): Promise<number> {
+    const t0 = performance.now();
     const active = await this.repo.listActive(this.options.clusterIds);
     // Every deployment is registered before any watch of this pass starts: a watch's first list wakes only the
     // deployments the router knows (registering one by one while lists arrived is how some were never woken).
@@ -67,6 +92,15 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
     const due = this.passes === 0 ? ids : await this.queue.needingWake(ids, Date.now() + this.config.reconcileIntervalMs);
     this.passes += 1;
     this.router.wakeAll(due);
+    const ms = performance.now() - t0;
+    Object.assign(this.totals, { totalMs: this.totals.totalMs + ms, maxMs: Math.max(this.totals.maxMs, ms), lastMs: ms, lastActive: active.length, lastWoken: due.length, wokenTotal: this.totals.wokenTotal + due.length });
+    this.metrics.reconcilePass(ms / 1000, active.length, due.length);
+    // The sweep ends when the paced wakes it asked for were sent (10,000 at the default 200/s take 50 s).
+    void this.router.drained().then(() => {
+      const sweep = performance.now() - t0;
+      Object.assign(this.totals, { lastSweepMs: sweep, maxSweepMs: Math.max(this.totals.maxSweepMs, sweep) });
+      this.metrics.reconcileSweep(sweep / 1000);
+    });
     return due.length + (await this.wakeWaveRuns());
   }
 

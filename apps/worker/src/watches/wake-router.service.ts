@@ -38,6 +38,7 @@ export class WakeRouter implements OnModuleDestroy {
   /** Deployments waiting for a paced wake (insertion order = wake order). */
   private readonly paced = new Set<string>();
   private pacer: NodeJS.Timeout | null = null;
+  private drainWaiters: Array<() => void> = [];
   private stopped = false;
   /** 'wake': from the first watch event of a burst to its job being in the queue (debounce included). */
   readonly timings = new TickTimings();
@@ -111,12 +112,23 @@ export class WakeRouter implements OnModuleDestroy {
     this.schedulePacer(0);
   }
 
+  /** Resolves once every paced wake asked for so far has been sent (at once when none waits). */
+  drained(): Promise<void> {
+    if (this.paced.size === 0 && !this.pacer) return Promise.resolve();
+    return new Promise((resolve) => this.drainWaiters.push(resolve));
+  }
+
   /** Paced wakes not sent yet (tests, metrics). */
   get backlog(): number {
     return this.paced.size;
   }
 
   private schedulePacer(delayMs: number): void {
+    if (!this.pacer && this.paced.size === 0) {
+      const waiters = this.drainWaiters;
+      this.drainWaiters = [];
+      for (const resolve of waiters) resolve();
+    }
     if (this.pacer || this.stopped || this.paced.size === 0) return;
     this.pacer = setTimeout(() => {
       this.pacer = null;

@@ -7,6 +7,7 @@ import { SPEC_HASH_ANNOTATION, type AppTarget, type KubeObject, type ReleaseRef 
 import { deploymentManifest, hookJobManifest, namespaceManifest, serviceManifest, trafficManifests } from '../manifests/manifests';
 import { buildObservation, capacityObservation } from '../observe/observation.mapper';
 import { OwnedObjectsWatch, WATCHED, type WatchedKind, type WatchOptions } from '../watch/owned-objects.watch';
+import { lostAnnotations } from '../watch/cached-object.mapper';
 import { classifyClusterError } from '../credentials/cluster-errors';
 import { KubeClient, NoAnswerError, statusCode, type RequestMeter } from './kube-client';
 
@@ -73,6 +74,13 @@ export class KubeGateway {
 
   watchedNamespaces(): string[] {
     return [...this.watches.keys()];
+  }
+
+  /** Objects the watch caches hold, per kind, over every watched namespace. */
+  cachedObjects(): Record<WatchedKind, number> {
+    const total = Object.fromEntries(Object.keys(WATCHED).map((k) => [k, 0])) as Record<WatchedKind, number>;
+    for (const w of this.watches.values()) for (const [k, n] of Object.entries(w.counts()) as Array<[WatchedKind, number]>) total[k] += n;
+    return total;
   }
 
   async observe(target: AppTarget, options: ObserveOptions = {}): Promise<Observation> {
@@ -177,6 +185,9 @@ export class KubeGateway {
    */
   private async upsert(target: AppTarget, build: (current?: KubeObject) => KubeObject, kind: WatchedKind, meter?: RequestMeter): Promise<void> {
     let current = this.cached(target, kind, build().metadata.name) ?? null;
+    // The cache dropped long annotations others set (kubectl's last-applied-configuration): read them back before a
+    // replace, or it would remove them.
+    if (current && lostAnnotations(current) && !sameAsAsked(current, build(current))) current = await this.fresh(current, meter);
     for (let attempt = 0; attempt <= MAX_CONFLICT_RETRIES; attempt++) {
       const desired = build(current ?? undefined);
       if (current && sameAsAsked(current, desired)) return;

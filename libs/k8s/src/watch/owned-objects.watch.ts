@@ -6,6 +6,7 @@ import { LABELS } from '@cutover/domain';
 import type { KubeClient } from '../gateway/kube-client';
 import type { KubeObject } from '../manifests/manifest.types';
 import type { OwnedObjects } from '../observe/observation.mapper';
+import { trimForCache } from './cached-object.mapper';
 
 export type WatchedKind = keyof OwnedObjects;
 
@@ -33,6 +34,25 @@ export interface WatchOptions {
    * changes made while nobody watched produced no event, so whoever waits on this namespace must look again.
    */
   onRelist?: (kind: WatchedKind) => void;
+  /**
+   * Keep only what ticks read of each object (cached-object.mapper.ts; default true). false keeps whole objects: the
+   * baseline bench:hold compares against.
+   */
+  trim?: boolean;
+}
+
+/** A Watch whose events carry what the cache keeps: client-node's ListWatch stores them as given. */
+class TrimmingWatch extends Watch {
+  constructor(
+    client: KubeClient,
+    private readonly shape: (o: KubeObject) => KubeObject,
+  ) {
+    super(client.kubeConfig);
+  }
+
+  override watch(...[path, query, callback, done]: Parameters<Watch['watch']>): Promise<AbortController> {
+    return super.watch(path, query, (phase, obj, raw) => callback(phase, phase === 'ERROR' || phase === 'BOOKMARK' ? obj : this.shape(obj as KubeObject), raw), done);
+  }
 }
 
 function apiPath(apiVersion: string): string {
@@ -74,18 +94,25 @@ class KindWatch {
     private readonly options: WatchOptions,
   ) {}
 
+  /** The object as the cache keeps it (apiVersion and kind set: list items come without them). */
+  shape(o: KubeObject): KubeObject {
+    const def = WATCHED[this.kind];
+    return this.options.trim === false ? { ...o, apiVersion: def.apiVersion, kind: def.kind } : trimForCache(this.kind, o, def);
+  }
+
   start(): void {
     const def = WATCHED[this.kind];
     const path = `${apiPath(def.apiVersion)}/namespaces/${this.namespace}/${def.plural}`;
     const selector = `${LABELS.managedBy}=cutover`;
     const listFn = async (): Promise<KubernetesListObject<KubernetesObject>> => {
       const list = await this.client.list(def.apiVersion, def.kind, this.namespace, selector);
-      this.replaceAll(list.items);
+      const items = list.items.map((o) => this.shape(o));
+      this.replaceAll(items);
       this.failure = null;
       this.options.onRelist?.(this.kind);
-      return { apiVersion: 'v1', kind: 'List', items: list.items as KubernetesObject[], metadata: { resourceVersion: list.resourceVersion } };
+      return { apiVersion: 'v1', kind: 'List', items: items as KubernetesObject[], metadata: { resourceVersion: list.resourceVersion } };
     };
-    const watch = new Watch(this.client.kubeConfig);
+    const watch = this.options.trim === false ? new Watch(this.client.kubeConfig) : new TrimmingWatch(this.client, (o) => this.shape(o));
     const lw = new ListWatch<KubernetesObject>(path, watch, listFn, false, selector);
     const seen = (o: KubernetesObject) => {
       if (this.lw !== lw) return;
@@ -163,7 +190,7 @@ class KindWatch {
         this.options.onChange?.(this.kind, o);
       }
     }
-    for (const o of items) this.upsert({ ...o, apiVersion: WATCHED[this.kind].apiVersion, kind: WATCHED[this.kind].kind });
+    for (const o of items) this.upsert(o);
   }
 
   /** Newest wins: a write's answer and a watch event can arrive in either order. */
@@ -202,6 +229,10 @@ class KindWatch {
     return this.objects.get(name);
   }
 
+  get size(): number {
+    return this.objects.size;
+  }
+
   list(): KubeObject[] {
     return [...this.objects.values()];
   }
@@ -234,7 +265,7 @@ export class OwnedObjectsWatch {
   /** Records the answer of our own write, so the next tick does not act on a cache older than it. */
   remember(kind: WatchedKind, o: KubeObject): void {
     // No wake-up for our own write: its watch event follows and wakes the deployment then.
-    this.watches[kind].upsert({ ...o, apiVersion: WATCHED[kind].apiVersion, kind: WATCHED[kind].kind }, false);
+    this.watches[kind].upsert(this.watches[kind].shape(o), false);
   }
 
   snapshot(): OwnedObjects {
@@ -244,6 +275,11 @@ export class OwnedObjectsWatch {
   /** What Cutover owns for one app in one environment (what a tick observes), without scanning the namespace. */
   snapshotOf(app: string, environment: string): OwnedObjects {
     return Object.fromEntries(kinds.map((k) => [k, this.watches[k].listOf(app, environment)])) as unknown as OwnedObjects;
+  }
+
+  /** Objects cached per kind (the worker's cutover_watch_cache_objects). */
+  counts(): Record<WatchedKind, number> {
+    return Object.fromEntries(kinds.map((k) => [k, this.watches[k].size])) as Record<WatchedKind, number>;
   }
 
   /** Restart every watch now (tests: simulate a broken connection; operators: after a cluster incident). */
