@@ -448,9 +448,8 @@ async function main(): Promise<void> {
         await deployNext(apps);
         await waitPhase(apps, 'Succeeded', 'first releases');
       }
-      // Every app not holding at the pause deploys its next release (all of them in phase 1, the last wave after).
-      const toHold = apps.filter((a) => a.version < index + 1);
-      await deployNext(toHold);
+      // Every app not holding at the pause deploys its next release (all of them in phase 1, the last wave's after).
+      await deployNext(index === 0 ? apps : apps.slice(0, o.wave));
       await waitPhase(apps, 'Paused', 'held at the pause step');
       await ask(worker, { type: 'synced', namespaces: Math.min(o.namespaces, o.rollouts) }, 'synced', 600_000);
       log(`phase ${index + 1}: ${apps.length} held, watch caches synced; holding ${o.minutes} min`);
