@@ -394,6 +394,8 @@ async function main(): Promise<void> {
         const rows = await prisma.deployment.groupBy({ by: ['phase'], where: { id: { in: ids } }, _count: true });
         const byPhase = Object.fromEntries(rows.map((r) => [r.phase, r._count]));
         const done = byPhase[phase] ?? 0;
+        // Progress: a deployment leaving Pending, or reaching the phase waited for.
+        const score = ids.length - (phase === 'Pending' ? 0 : (byPhase.Pending ?? 0)) + done;
         if (done === ids.length) {
           log(`${what}: all ${ids.length} ${phase}`);
           return;
@@ -403,8 +405,8 @@ async function main(): Promise<void> {
           const one = await prisma.deployment.findFirst({ where: { id: { in: ids }, phase: { in: bad } }, select: { id: true, phase: true, failureReason: true } });
           throw new Error(`${what}: deployments ended ${bad.map((p) => `${p} ×${byPhase[p]}`).join(', ')}; e.g. ${one?.id}: ${one?.failureReason ?? '(no reason)'}`);
         }
-        if (done > best) {
-          best = done;
+        if (score > best) {
+          best = score;
           bestAt = Date.now();
         } else if (Date.now() - bestAt > stallMs) {
           throw new Error(`${what}: no progress for ${stallMs / 1000} s (${JSON.stringify(byPhase)}; worker RSS ${worker?.pid ? mb(rssOf(worker.pid)) : '-'} MB)`);
