@@ -81,6 +81,8 @@ export {
   gateWaitsFor,
   environmentOutcome,
   isDeploymentPhase,
+  waveRunAnchor,
+  STREAMED_WAVE_RUN_EVENTS,
   type WaveRunInit,
   type WaveEnvironmentOutcome,
 } from './engine/waves/wave-run.machine';

@@ -10,7 +10,7 @@ import {
   type WaveRunState,
 } from '@cutover/domain';
 import { AuditRepository, DeploymentRepository, digestInput, ReleaseRepository, TransactionRunner, type Tx, type WaveRunRecord, WaveRunRepository } from '@cutover/persistence';
-import { DeploymentQueue } from '@cutover/queue';
+import { DeploymentQueue, publishEventsCommitted } from '@cutover/queue';
 import { WaveStarter } from './wave-starter.service';
 
 export type WaveTickOutcome =
@@ -74,8 +74,11 @@ export class WaveRunTickService {
         state = recordStarted(state, wave, results, now).state;
         for (const r of results) if (r.deploymentId) started.push(r.deploymentId);
       }
-      const woken = await this.runEffects(tx, run, decision.effects);
+      const effects = await this.runEffects(tx, run, decision.effects, now);
+      started.push(...effects.started);
+      const woken = effects.woken;
       await this.runs.saveState(tx, run.id, state);
+      const anchors = await this.runs.appendStreamedEvents(tx, run.id, state, decision.events);
       if (isWaveRunTerminal(state.phase) && !isWaveRunTerminal(run.state.phase)) {
         await this.audit.append(tx, {
           actorTokenId: null,
@@ -90,39 +93,54 @@ export class WaveRunTickService {
           reason: state.stopping?.reason ?? null,
         });
       }
-      return { state, started, woken };
+      return { state, started, woken, anchors };
     });
     if (!committed) return { status: 'stale' };
     // All of a wave's deployments at once: one bulk add (the gate → next wave latency budget, docs/waves.md).
     await this.queue.wakeNew(committed.started).catch((error: unknown) => this.logger.warn(`waking the deployments of wave run ${run.id} failed: ${String(error)}`));
     for (const id of committed.woken) await this.queue.wake(id).catch((error: unknown) => this.logger.warn(`waking ${id} failed: ${String(error)}`));
+    if (committed.anchors.length > 0) {
+      await publishEventsCommitted(this.queue.redis, this.queue.queuePrefix, { deploymentIds: committed.anchors, position: null }).catch((error: unknown) =>
+        this.logger.warn(`publishing the events of wave run ${run.id} failed: ${String(error)}`),
+      );
+    }
     const wakeAt = isWaveRunTerminal(committed.state.phase) ? null : decideWaveRun(committed.state, obs, now).wakeAt;
     return { status: 'committed', phase: committed.state.phase, wakeAt, started: committed.started };
   }
 
-  /** Commands the run's effects ask its deployments for, as rows the deployments' next ticks consume. */
-  private async runEffects(tx: Tx, run: WaveRunRecord, effects: readonly WaveRunEffect[]): Promise<string[]> {
+  /**
+   * What the run's effects ask of its deployments: an abort or rollback command row for one still in flight (its next
+   * tick consumes it), a rollback deployment for one that succeeded (newest wave first, as the effect lists them).
+   * Answers the deployments to wake: existing ones (`woken`) and new ones (`started`).
+   */
+  private async runEffects(tx: Tx, run: WaveRunRecord, effects: readonly WaveRunEffect[], now: number): Promise<{ woken: string[]; started: string[] }> {
     const woken: string[] = [];
+    const started: string[] = [];
     for (const effect of effects) {
       switch (effect.kind) {
         case 'startDeployments':
         case 'runGateAnalysis':
-          // Starts happen above (from the state); gate analysis is measured by nobody yet (docs/waves.md, "left").
+          // Starts happen from the state (above); gate analyses are refused by the api until they are measured.
           break;
         case 'abortDeployments':
         case 'rollbackDeployments':
           for (const id of effect.deploymentIds) {
             const type = effect.kind === 'abortDeployments' ? 'abort' : 'rollback';
             const d = await this.deployments.lockForUpdate(tx, id);
-            // A succeeded deployment is rolled back by a new deployment of what served before (the api's rollback
-            // path); the worker only asks active ones (docs/waves.md, "left").
-            if (!d || !['Pending', 'Progressing', 'Paused'].includes(d.phase)) continue;
+            if (!d) continue;
+            if (type === 'rollback' && d.phase === 'Succeeded') {
+              const r = await this.starter.rollbackSucceeded(tx, run, id, effect.reason, now);
+              if ('id' in r) started.push(r.id);
+              else this.logger.warn(`wave run ${run.id}: not rolling back ${id}: ${r.skipped}`);
+              continue;
+            }
+            if (!['Pending', 'Progressing', 'Paused'].includes(d.phase)) continue;
             await this.deployments.insertCommand(tx, { deploymentId: id, type, payload: {}, actor: 'system', actorTokenId: null, reason: `${effect.reason} (wave run ${run.id})` });
             woken.push(id);
           }
           break;
       }
     }
-    return woken;
+    return { woken, started };
   }
 }

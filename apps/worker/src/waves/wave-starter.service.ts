@@ -11,6 +11,7 @@ import {
   supersede,
   type StrategyDocument,
   type WaveStartResult,
+  withoutAnalyses,
 } from '@cutover/domain';
 import {
   AnalysisTemplateRepository,
@@ -21,6 +22,7 @@ import {
   type EnvironmentRecord,
   type Prisma,
   type ReleaseRecord,
+  ReleaseRepository,
   type Tx,
   type WaveRunRecord,
 } from '@cutover/persistence';
@@ -54,6 +56,7 @@ export class WaveStarter {
     @Inject(DeploymentRepository) private readonly deployments: DeploymentRepository,
     @Inject(AnalysisTemplateRepository) private readonly templates: AnalysisTemplateRepository,
     @Inject(AuditRepository) private readonly audit: AuditRepository,
+    @Inject(ReleaseRepository) private readonly releases: ReleaseRepository,
   ) {}
 
   async start(tx: Tx, s: WaveStart, environments: readonly string[]): Promise<WaveStartResult[]> {
@@ -125,6 +128,68 @@ export class WaveStarter {
     );
     await this.audit.append(tx, this.entry(run, 'deployment.create', created.id, { waveRunId: run.id, wave: s.waveName, environment: name, release: s.release.version }));
     return { environment: name, deploymentId: created.id, phase: created.phase, reason: null };
+  }
+
+  /**
+   * Rolls back a succeeded deployment of the run the way `POST /v1/deployments/:id/rollback` does: a new deployment
+   * (kind rollback) of the release that served before it, with the environment's strategy without analyses, when it
+   * is still what serves there and nothing else holds the environment. Answers the new deployment's id, or why not.
+   */
+  async rollbackSucceeded(tx: Tx, run: WaveRunRecord, deploymentId: string, reason: string, now: number): Promise<{ id: string } | { skipped: string }> {
+    const found = await this.deployments.findById(deploymentId, tx);
+    if (!found) return { skipped: 'gone' };
+    const env = await this.environments.lock(tx, found.applicationId, found.environment);
+    const d = await this.deployments.lockForUpdate(tx, deploymentId);
+    if (!env || !d || d.phase !== 'Succeeded') return { skipped: `no longer Succeeded` };
+    const latest = await this.deployments.latestSucceeded(env.id, tx);
+    if (latest && latest.id !== d.id) return { skipped: `not what serves in ${d.environment} any more (${latest.id})` };
+    if (d.previousReleaseId === null || d.previousRelease === null) return { skipped: 'it was the first deployment there' };
+    const active = await this.deployments.activeIn(tx, env.id);
+    if (active) return { skipped: `deployment ${active.id} is active there` };
+    const release = await this.releases.findByVersion(env.applicationId, d.previousRelease, tx);
+    const parsed = parseStrategyDocument(env.strategy, 'strategy');
+    if (!release || !parsed.ok) return { skipped: 'its previous release or the environment strategy cannot be read' };
+    const strategy = withoutAnalyses(parsed.value);
+    const state = initialDeploymentState(
+      {
+        ...deploymentContextOf({ app: env.appName, environment: env.name, replicas: env.replicas, release, previousRelease: d.release, kind: 'rollback', strategy }),
+        approvals: null,
+        releaseDigest: release.digest,
+        deployer: approverIdentity(run.createdBy, 'rest'),
+      },
+      now,
+    );
+    const created = await this.deployments.create(
+      tx,
+      {
+        environmentId: env.id,
+        releaseId: release.id,
+        previousReleaseId: d.releaseId,
+        kind: 'rollback',
+        rollbackOfId: d.id,
+        strategy: strategy as unknown as Prisma.InputJsonValue,
+        state,
+        reason,
+        createdBy: run.createdBy,
+        createdByTokenId: run.createdByTokenId,
+        waveRunId: run.id,
+      },
+      {
+        type: 'Created',
+        message: `wave run ${run.id} rolls ${d.release} back to ${release.version} (rollback of ${d.id}): ${reason}`,
+        data: { release: release.version, previousRelease: d.release, strategy: strategy.type, kind: 'rollback', rollbackOf: d.id, reason, waveRunId: run.id },
+        actor: run.createdBy,
+      },
+    );
+    await this.deployments.appendEvent(tx, d.id, {
+      type: 'RollbackRequested',
+      message: `wave run ${run.id} asked to roll back to ${release.version}: deployment ${created.id}`,
+      data: { rollbackDeploymentId: created.id, reason, waveRunId: run.id },
+      actor: run.createdBy,
+    });
+    await this.audit.append(tx, this.entry(run, 'deployment.rollback', d.id, { rollbackDeploymentId: created.id, waveRunId: run.id }));
+    await this.audit.append(tx, this.entry(run, 'deployment.create', created.id, { rollbackOf: d.id, release: release.version, waveRunId: run.id }));
+    return { id: created.id };
   }
 
   private strategyOf(s: WaveStart, env: EnvironmentRecord, name: string): StrategyDocument | string {

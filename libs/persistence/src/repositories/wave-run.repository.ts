@@ -1,10 +1,11 @@
 // Wave runs (docs/waves.md): the run's machine state under a version guard, like a deployment's. The api writes
 // creations and commands under the run's row lock; the worker commits ticks WHERE version = v.
 import { Injectable } from '@nestjs/common';
-import { isWaveRunTerminal, type Phase, type WaveRunPhase, type WaveRunState } from '@cutover/domain';
+import { isWaveRunTerminal, type Phase, STREAMED_WAVE_RUN_EVENTS, type WaveRunEvent, waveRunAnchor, type WaveRunPhase, type WaveRunState } from '@cutover/domain';
 import type { Prisma } from '../generated/prisma/client';
 import { PrismaService } from '../prisma/prisma.service';
 import type { Tx } from '../transaction/transaction-runner.service';
+import { insertDeploymentEvents } from './deployment-event.repository';
 
 export interface WaveRunRecord {
   id: string;
@@ -152,6 +153,23 @@ export class WaveRunRepository {
       select: { id: true, phase: true, failureReason: true, environment: { select: { name: true } } },
     });
     return rows.map((r) => ({ id: r.id, environment: r.environment.name, phase: r.phase as Phase, failureReason: r.failureReason }));
+  }
+
+  /**
+   * Writes the run's notable events (waves starting, gates, pauses, its end) on its anchor deployment's timeline in
+   * the caller's transaction, so the live event feed and notifications carry them (with `data.waveRunId`); a run
+   * has no timeline of its own in the feed. Answers the deployments written to (to nudge live readers).
+   */
+  async appendStreamedEvents(tx: Tx, waveRunId: string, state: WaveRunState, events: readonly WaveRunEvent[]): Promise<string[]> {
+    const anchors = new Set<string>();
+    for (const e of events) {
+      if (!STREAMED_WAVE_RUN_EVENTS.has(e.type)) continue;
+      const anchor = waveRunAnchor(state, typeof e.data?.wave === 'number' ? e.data.wave : null);
+      if (anchor === null) continue;
+      await insertDeploymentEvents(tx, anchor, [{ type: e.type, message: e.message, data: { ...e.data, waveRunId } as Prisma.InputJsonValue, actor: e.actor }]);
+      anchors.add(anchor);
+    }
+    return [...anchors];
   }
 
   /** Runs that have not ended (the reconciler's safety net). */

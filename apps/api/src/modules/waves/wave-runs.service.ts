@@ -30,7 +30,7 @@ import {
   type WaveRunRecord,
   WaveRunRepository,
 } from '@cutover/persistence';
-import { DeploymentQueue, WaveRunQueue } from '@cutover/queue';
+import { DeploymentQueue, publishEventsCommitted, WaveRunQueue } from '@cutover/queue';
 import { auditEntry } from '../../common/audit/audit-entry.mapper';
 import { assertInScope } from '../../common/auth/roles.rules';
 import { API_LOGGER } from '../../common/logging/logging.module';
@@ -241,11 +241,17 @@ export class WaveRunsService {
         }
       }
       const saved = await this.runs.saveState(tx, id, decision.state);
+      const anchors = await this.runs.appendStreamedEvents(tx, id, decision.state, decision.events);
       await this.audit.append(tx, auditEntry(ctx, { action, resourceType: 'wave-run', resourceId: id, names: { app: run.app, version: run.release }, input: { reason, aborted }, reason: reason ?? undefined }));
-      return { ok: true as const, run: saved, aborted };
+      return { ok: true as const, run: saved, aborted, anchors };
     });
     if (!outcome.ok) throw outcome.error;
     await Promise.all(outcome.aborted.map((d) => this.deploymentQueue.wake(d).catch((err: unknown) => this.log.warn({ err, deploymentId: d }, 'could not wake an aborted deployment; the reconciler will'))));
+    if (outcome.anchors.length > 0) {
+      await publishEventsCommitted(this.deploymentQueue.redis, this.deploymentQueue.queuePrefix, { deploymentIds: outcome.anchors, position: null }).catch((err: unknown) =>
+        this.log.warn({ err, waveRunId: id }, 'could not nudge live-event readers; they catch up on their next read'),
+      );
+    }
     await this.wake(id);
     return this.model(outcome.run);
   }

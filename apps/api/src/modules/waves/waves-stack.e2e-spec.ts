@@ -14,9 +14,10 @@ interface RunBody {
   phase: string;
   waves: Array<{ phase: string; environments: Array<{ phase: string; deploymentId: string | null }> }>;
 }
-const ENVS = ['w1', 'w2', 'w3', 'm1', 'm2', 'p1', 's1', 's2', 's3', 'x1', 'x2', 'x3', 'busy'];
+const ENVS = ['w1', 'w2', 'w3', 'm1', 'm2', 'p1', 's1', 's2', 's3', 'x1', 'x2', 'x3', 'r1', 'r2', 'busy'];
 
-describe('wave runs through the api, the queue, the worker and the simulator', () => {
+// Generous: a run is several rollouts in a row, and the shared test machine is often loaded.
+describe('wave runs through the api, the queue, the worker and the simulator', { timeout: 150_000 }, () => {
   let stack: Stack;
   let worker: INestApplicationContext;
   let api: TestApi;
@@ -24,7 +25,7 @@ describe('wave runs through the api, the queue, the worker and the simulator', (
   let deployer: string;
 
   const run = async (id: string) => (await request(api.server).get(`/v1/wave-runs/${id}`).set(as(deployer)).expect(200)).body;
-  const runIn = (id: string, check: (r: RunBody) => boolean, what: string, timeoutMs = 45_000) =>
+  const runIn = (id: string, check: (r: RunBody) => boolean, what: string, timeoutMs = 100_000) =>
     until(`wave run ${id}: ${what}`, async () => {
       const r = await run(id);
       return check(r as RunBody) ? r : undefined;
@@ -48,7 +49,7 @@ describe('wave runs through the api, the queue, the worker and the simulator', (
           cluster: cluster.name,
           namespace: `ns-wave-${name}`,
           replicas: 2,
-          strategy: name.startsWith('x') ? canary : rolling,
+          strategy: name.startsWith('x') || name === 'r2' ? canary : rolling,
           service: { port: 80, targetPort: 8080 },
           labels: name.startsWith('s') ? { tier: 'edge', region: name === 's1' ? 'eu' : 'us' } : {},
         })
@@ -90,6 +91,10 @@ describe('wave runs through the api, the queue, the worker and the simulator', (
     expect(list.items.map((r: { id: string }) => r.id)).toContain(id);
     const audit = await stack.prisma.auditEntry.findMany({ where: { OR: [{ resourceId: id }, { resourceId: { in: done.waves.flatMap((w: { environments: Array<{ deploymentId: string }> }) => w.environments.map((e) => e.deploymentId)) } }] } });
     expect(audit.map((a) => a.action).sort()).toEqual(['deployment.create', 'deployment.create', 'deployment.create', 'wave-run.create', 'wave-run.succeed']);
+    // The run's moments are in the event feed (on one of its deployments' timelines), for SSE and notifications.
+    const feed = await stack.prisma.deploymentEvent.findMany({ where: { type: { startsWith: 'Wave' } }, orderBy: { position: 'asc' } });
+    const ofRun = feed.filter((e) => (e.data as { waveRunId?: string }).waveRunId === id).map((e) => e.type);
+    expect(ofRun).toEqual(['WaveGateWaiting', 'WaveGateOpened', 'WaveStarted', 'WaveRunSucceeded']);
   });
 
   it('a manual gate waits for a promote; pause holds the run between waves until resume', async () => {
@@ -138,6 +143,30 @@ describe('wave runs through the api, the queue, the worker and the simulator', (
     expect(commands.map((c) => [c.type, c.status])).toEqual([['abort', 'applied'], ['abort', 'applied']]);
     expect(restoredMs).toBeLessThan(10_000);
     await request(api.server).post(`/v1/wave-runs/${id}/abort`).set(as(deployer)).send({}).expect(409);
+  });
+
+  it('an environment that fails stops the run; rollbackCompleted rolls back what already succeeded', async () => {
+    const serving = async (env: string) => {
+      const first = await request(api.server).post('/v1/deployments').set(as(deployer)).send({ app: 'wave', environment: env, release: '1.0.0' }).expect(202);
+      await until(`${env} serving 1.0.0`, async () => ((await request(api.server).get(`/v1/deployments/${first.body.id}`).set(as(deployer))).body.phase === 'Succeeded' ? true : undefined));
+    };
+    await serving('r1');
+    await serving('r2');
+    const id = (await start({ release: '1.1.0', rollbackCompleted: true, waves: [{ environments: ['r1'] }, { environments: ['r2'] }] }).expect(202)).body.id as string;
+    const paused = await runIn(id, (r) => r.waves[1]!.environments[0]!.phase === 'Paused', 'the canary of wave 2 paused');
+    expect(paused.waves[0].environments[0].phase).toBe('Succeeded');
+    // Someone aborts the canary by hand: an environment of the run ended badly, the run stops.
+    await request(api.server).post(`/v1/deployments/${paused.waves[1].environments[0].deploymentId}/abort`).set(as(deployer)).send({ reason: 'bad canary' }).expect(202);
+    const failed = await runIn(id, (r) => r.phase === 'Failed', 'Failed');
+    expect(failed).toMatchObject({ failures: 1, stopReason: expect.stringMatching(/1 environment\(s\) failed/) });
+    // r1 goes back to 1.0.0 through a rollback deployment that names the run.
+    const r1 = failed.waves[0].environments[0].deploymentId as string;
+    const rollback = await until('the rollback of r1', async () => {
+      const d = await stack.prisma.deployment.findFirst({ where: { rollbackOfId: r1 } });
+      return d?.phase === 'Succeeded' ? d : undefined;
+    });
+    expect(rollback).toMatchObject({ kind: 'rollback', waveRunId: id });
+    expect(await stack.prisma.auditEntry.count({ where: { action: 'deployment.rollback', resourceId: r1 } })).toBe(1);
   });
 
   it('selects environments by label when the run is created and shows the selector it froze', async () => {

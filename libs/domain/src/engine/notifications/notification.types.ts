@@ -14,6 +14,10 @@ export const DEPLOYMENT_NOTIFICATION_TYPES = [
   'rolled-back',
   'succeeded',
   'freeze.overridden',
+  'wave.gate-waiting',
+  'wave.succeeded',
+  'wave.failed',
+  'wave.aborted',
 ] as const;
 export type DeploymentNotificationType = (typeof DEPLOYMENT_NOTIFICATION_TYPES)[number];
 
@@ -97,6 +101,15 @@ export function notificationTypeOf(event: Pick<TimelineEventRecord, 'type' | 'me
       return event.data.command === 'promote' ? 'promoted' : null;
     case 'FreezeOverridden':
       return 'freeze.overridden';
+    // A wave run's own moments, written on one deployment of the run (docs/waves.md).
+    case 'WaveGateWaiting':
+      return 'wave.gate-waiting';
+    case 'WaveRunSucceeded':
+      return 'wave.succeeded';
+    case 'WaveRunFailed':
+      return 'wave.failed';
+    case 'WaveRunAborted':
+      return 'wave.aborted';
     case 'PhaseChanged':
       return phaseNotification(event.data.to, event.data.pauseReason, event.message);
     default:

@@ -41,6 +41,10 @@ const titles: Record<DeploymentNotificationType, { emoji: string; verb: string }
   'rolled-back': { emoji: ':rewind:', verb: 'was rolled back' },
   succeeded: { emoji: ':tada:', verb: 'succeeded' },
   'freeze.overridden': { emoji: ':rotating_light:', verb: 'went through a freeze window (override)' },
+  'wave.gate-waiting': { emoji: ':hourglass:', verb: "finished its wave: the wave run's gate is waiting" },
+  'wave.succeeded': { emoji: ':ocean:', verb: 'was part of a wave run that succeeded' },
+  'wave.failed': { emoji: ':x:', verb: 'was part of a wave run that failed' },
+  'wave.aborted': { emoji: ':octagonal_sign:', verb: 'was part of a wave run that was aborted' },
 };
 
 // Slack's limits: header text 150 characters, a section text 3000, a field 2000.

@@ -298,7 +298,9 @@ export function decideWaveRun(state: WaveRunState, obs: WaveRunObservation, now:
     if (s.phase === 'Paused') return finish(d);
     wave.gateState.openedAt = now;
     wave.phase = 'Passed';
-    emit(d, 'WaveGateOpened', `gate after wave ${wave.name} opened`, { wave: s.current });
+    const g = wave.gate;
+    // A wave without a gate just passes: no event for a gate nobody configured.
+    if (g.bakeSeconds !== null || g.manual || g.approval !== null || g.analysis !== null) emit(d, 'WaveGateOpened', `gate after wave ${wave.name} opened`, { wave: s.current });
     const next = s.current + 1;
     if (next >= s.waves.length) {
       s.current = next;
@@ -393,4 +395,36 @@ export function applyWaveRunCommand(state: WaveRunState, cmd: WaveRunCommand, no
 /** Deployment phases the run copies in (every deployment phase is one). */
 export function isDeploymentPhase(phase: WaveEnvironmentPhase): phase is Phase {
   return phase !== 'Waiting' && phase !== 'Starting' && phase !== 'Refused';
+}
+
+/** Run events that also go to the live event stream and notifications (on the run's anchor deployment). */
+export const STREAMED_WAVE_RUN_EVENTS: ReadonlySet<WaveRunEvent['type']> = new Set([
+  'WaveStarted',
+  'WaveGateWaiting',
+  'WaveGateOpened',
+  'WaveRunPaused',
+  'WaveRunResumed',
+  'WaveRunPromoted',
+  'WaveRunStopping',
+  'WaveRunSucceeded',
+  'WaveRunFailed',
+  'WaveRunAborted',
+]);
+
+/**
+ * The deployment whose timeline carries a run event (the event feed and notifications are per deployment): the first
+ * started deployment of the wave the event names (or of the current wave), else the run's first deployment; null when
+ * none has started yet.
+ */
+export function waveRunAnchor(state: WaveRunState, wave: number | null): string | null {
+  const pick = (w: WaveState | undefined) => w?.environments.find((e) => e.deploymentId !== null)?.deploymentId ?? null;
+  const named = wave !== null ? pick(state.waves[wave]) : null;
+  if (named) return named;
+  const current = pick(state.waves[Math.min(state.current, state.waves.length - 1)]);
+  if (current) return current;
+  for (const w of state.waves) {
+    const id = pick(w);
+    if (id) return id;
+  }
+  return null;
 }
