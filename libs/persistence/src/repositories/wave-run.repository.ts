@@ -1,8 +1,8 @@
 // Wave runs (docs/waves.md): the run's machine state under a version guard, like a deployment's. The api writes
 // creations and commands under the run's row lock; the worker commits ticks WHERE version = v.
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { isWaveRunTerminal, type Phase, STREAMED_WAVE_RUN_EVENTS, type WaveRunEvent, waveRunAnchor, type WaveRunPhase, type WaveRunState } from '@cutover/domain';
-import type { Prisma } from '../generated/prisma/client';
+import type { Prisma, PrismaClient } from '../generated/prisma/client';
 import { PrismaService } from '../prisma/prisma.service';
 import type { Tx } from '../transaction/transaction-runner.service';
 import { insertDeploymentEvents } from './deployment-event.repository';
@@ -84,7 +84,7 @@ function columnsOf(state: WaveRunState, finishedAt: Date | null) {
 
 @Injectable()
 export class WaveRunRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(@Inject(PrismaService) private readonly prisma: PrismaClient) {}
 
   async create(tx: Tx, run: NewWaveRun): Promise<WaveRunRecord> {
     const row = await tx.waveRun.create({
