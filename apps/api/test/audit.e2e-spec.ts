@@ -6,6 +6,8 @@ import { startTestApi, type TestApi } from './test-api';
 
 interface Row {
   seq: string;
+  sealed: boolean;
+  hash: string | null;
   action: string;
   actorName: string;
   resourceType: string;
@@ -63,17 +65,40 @@ describe('audit log', () => {
     expect(cursor.body.errors[0].path).toBe('cursor');
   });
 
+  /** Polls verify (which seals what has settled first) until every entry is sealed. */
+  async function sealedChain(): Promise<{ ok: boolean; count: number }> {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const res = await get('/v1/audit/verify').expect(200);
+      if (res.body.unsealed.count === 0 || Date.now() > deadline) return res.body;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
   it('is readable by any role, verify included', async () => {
     const viewer = await api.token('viewer');
     await get('/v1/audit', viewer).expect(200);
     const verify = await get('/v1/audit/verify', viewer).expect(200);
-    expect(verify.body).toMatchObject({ ok: true, firstBroken: null });
-    expect(verify.body.count).toBeGreaterThan(4);
+    expect(verify.body).toMatchObject({ ok: true, firstBroken: null, unsealed: { count: expect.any(Number) } });
+    expect(verify.body.count + verify.body.unsealed.count).toBeGreaterThan(4);
   });
 
-  it('names the first altered entry after a superuser changes a row behind its back', async () => {
+  it('lists entries at once, unsealed ones too, and says which the sealer has chained', async () => {
+    const res = await request(api.server).post('/v1/tokens').set('authorization', `Bearer ${admin}`).send({ name: 'fresh', role: 'viewer' }).expect(201);
+    const listed = await get(`/v1/audit?resource=token:${res.body.id}`).expect(200);
+    expect(listed.body.items).toEqual([expect.objectContaining({ action: 'token.create', sealed: expect.any(Boolean) })]);
+    expect(await sealedChain()).toMatchObject({ ok: true, unsealed: { count: 0, oldestAt: null, oldestAgeMs: null } });
+    const sealed = (await get(`/v1/audit?resource=token:${res.body.id}`).expect(200)).body.items[0];
+    expect(sealed).toMatchObject({ sealed: true, hash: expect.stringMatching(/^[0-9a-f]{64}$/), prevHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(Date.parse(sealed.sealedAt)).toBeGreaterThanOrEqual(Date.parse(sealed.at));
+  });
+
+  it('names the first altered entry after a superuser changes a sealed row behind its back', async () => {
+    // Only sealed entries are covered by the chain: wait until the sealer has chained everything.
+    expect(await sealedChain()).toMatchObject({ ok: true, unsealed: { count: 0 } });
     const rows = await get('/v1/audit?action=token.create&limit=500').expect(200);
     const victim = (rows.body.items as Row[])[1]!;
+    expect(victim.sealed).toBe(true);
     const db = new Client({ connectionString: scratch.url });
     await db.connect();
     try {

@@ -30,6 +30,7 @@ describe('loadConfig', () => {
       queuePrefix: 'cutover',
       nodeEnv: 'development',
       databasePoolSize: 10,
+      auditSealIntervalMs: 100,
       httpTimeouts: { headersMs: 10_000, requestMs: 30_000 },
       authFailureLimit: { limit: 20, windowMs: 60_000 },
     });

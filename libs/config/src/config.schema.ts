@@ -15,6 +15,8 @@ interface CommonConfig {
   queuePrefix: string;
   /** Pool size of the Prisma (pg) connection pool per process. */
   databasePoolSize: number;
+  /** AUDIT_SEAL_INTERVAL_MS: how often this process tries to seal the audit chain (docs/adr/0014); 0 = never. */
+  auditSealIntervalMs: number;
   /** Where people reach Cutover (CUTOVER_PUBLIC_URL, no trailing slash): links in notifications and chat; null = no links. */
   publicUrl: string | null;
   notifications: NotificationSettings;
@@ -147,6 +149,7 @@ const common = {
     .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 letters, digits, dots, dashes or underscores')
     .default('cutover'),
   DATABASE_POOL_SIZE: int(1, 200, 10),
+  AUDIT_SEAL_INTERVAL_MS: int(0, 60_000, 100),
   CUTOVER_PUBLIC_URL: url(['https:', 'http:'], 'https://cutover.example.com').optional(),
   CUTOVER_NOTIFY_ATTEMPTS: int(1, 50, 6),
   CUTOVER_NOTIFY_BACKOFF_MS: int(1, 3_600_000, 2_000),
@@ -225,6 +228,7 @@ function commonConfig(v: z.output<z.ZodObject<typeof common>>): CommonConfig {
     logLevel: v.LOG_LEVEL,
     queuePrefix: v.CUTOVER_QUEUE_PREFIX,
     databasePoolSize: v.DATABASE_POOL_SIZE,
+    auditSealIntervalMs: v.AUDIT_SEAL_INTERVAL_MS,
     publicUrl: v.CUTOVER_PUBLIC_URL ? v.CUTOVER_PUBLIC_URL.replace(/\/+$/, '') : null,
     metricsPort: v.METRICS_PORT < 0 ? null : v.METRICS_PORT,
     metricsHost: v.METRICS_HOST,

@@ -20,6 +20,7 @@ export * from './persistence.module';
 export * from './audit/audit.types';
 export * from './audit/audit.digest';
 export * from './audit/audit.repository';
+export * from './audit/audit-sealer.service';
 export * from './repositories/token.repository';
 export * from './crypto/secret-box';
 export * from './crypto/api-token';

@@ -316,6 +316,7 @@ describe('every model round-trips through the generated client', () => {
         reason: 'because',
         prevHash: '0'.repeat(64),
         hash,
+        sealedAt: at('2026-11-30T00:06:01.000Z'),
       }),
     });
     expect(typeof entry.seq).toBe('bigint');

@@ -111,7 +111,7 @@ export function registerReads(program) {
       if (opts.verify) {
         const v = await api(ctx, 'GET', '/v1/audit/verify');
         await emit(/** @type {string | undefined} */ (opts.output), v, () =>
-          process.stdout.write(v.ok ? `✔ audit chain intact: ${v.count} entries\n` : `✖ audit chain broken at entry ${v.firstBroken?.seq}: ${v.firstBroken?.reason}\n`),
+          process.stdout.write(v.ok ? `✔ audit chain intact: ${v.count} entries${v.unsealed?.count ? ` (${v.unsealed.count} newest not sealed yet)` : ''}\n` : `✖ audit chain broken at entry ${v.firstBroken?.seq}: ${v.firstBroken?.reason}\n`),
         );
         if (!v.ok) process.exitCode = EXIT.FAILED;
         return;

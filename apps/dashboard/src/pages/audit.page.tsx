@@ -21,6 +21,15 @@ interface Verification {
   ok: boolean;
   count: number;
   firstBroken: { seq: string; reason: string } | null;
+  /** Entries committed but not yet chained by the sealer (docs/adr/0014). */
+  unsealed?: { count: number; oldestAgeMs: number | null };
+}
+
+/** ", 3 newest not sealed yet (oldest 0.2 s)" or nothing. */
+function tail(v: Verification): string {
+  const u = v.unsealed;
+  if (!u || u.count === 0) return '';
+  return `; ${u.count} newest not sealed yet${u.oldestAgeMs === null ? '' : ` (oldest ${(u.oldestAgeMs / 1000).toFixed(1)} s)`}`;
 }
 
 const FILTERS = ['app', 'environment', 'actor', 'action'] as const;
@@ -56,7 +65,7 @@ export default function AuditPage() {
     setVerifying(true);
     try {
       const v = await get<Verification>('/v1/audit/verify');
-      setVerdict(v.ok ? `✔ The chain is intact: ${v.count} entries verified.` : `✖ The chain is broken at entry ${v.firstBroken?.seq ?? '?'}: ${v.firstBroken?.reason ?? ''}`);
+      setVerdict(v.ok ? `✔ The chain is intact: ${v.count} entries verified${tail(v)}.` : `✖ The chain is broken at entry ${v.firstBroken?.seq ?? '?'}: ${v.firstBroken?.reason ?? ''}`);
     } catch (err) {
       setVerdict(describeProblem(err));
     } finally {

@@ -5,7 +5,7 @@ import { PrismaClient } from '../generated/prisma/client';
 import { createPrismaClient } from '../prisma/prisma.service';
 import { runTransaction } from '../transaction/transaction-runner.service';
 import { auditEntryHash, GENESIS_HASH } from './audit.digest';
-import { AuditRepository } from './audit.repository';
+import { AUDIT_SEAL_LOCK_KEY, AuditRepository } from './audit.repository';
 import { AuditInput } from './audit.types';
 
 // A database of its own: the tamper test breaks the chain on purpose, which must not leak into other specs.
@@ -50,15 +50,24 @@ afterAll(async () => {
 });
 
 describe('AuditRepository', () => {
-  it('starts the chain at the genesis hash and hashes every field', async () => {
+  it('writes entries unsealed; the sealer chains them from the genesis hash, hashing every field', async () => {
     const at = new Date('2026-11-30T00:00:00.123Z');
     const first = await audit.appendStandalone(entry({ at, reason: 'first' }));
-    expect(first.prevHash).toBe(GENESIS_HASH);
+    expect(first).toMatchObject({ prevHash: null, hash: null, sealedAt: null });
     expect(first.at.toISOString()).toBe(at.toISOString());
-    expect(first.hash).toBe(auditEntryHash(first));
     const second = await audit.appendStandalone(entry({ outcome: 'denied', statusCode: 403, actorTokenId: null }));
-    expect(second.prevHash).toBe(first.hash);
     expect(second.seq).toBeGreaterThan(first.seq);
+    expect(second.position).toBeGreaterThan(first.position);
+    expect(await audit.verify()).toEqual({ ok: true, count: 0, unsealed: { count: 2, oldestAt: at } });
+
+    expect(await audit.sealPending()).toBe(2);
+    const [a, b] = await prisma.auditEntry.findMany({ orderBy: { position: 'asc' } });
+    expect(a!.prevHash).toBe(GENESIS_HASH);
+    expect(a!.hash).toBe(auditEntryHash({ ...a!, prevHash: GENESIS_HASH }));
+    expect(b!.prevHash).toBe(a!.hash);
+    expect(b!.sealedAt).not.toBeNull();
+    expect(await audit.verify()).toEqual({ ok: true, count: 2, unsealed: { count: 0, oldestAt: null } });
+    expect(await audit.seal()).toMatchObject({ sealed: 0, busy: false, more: false });
   });
 
   it('keeps one chain when 20 transactions append at once', async () => {
@@ -69,10 +78,52 @@ describe('AuditRepository', () => {
         }),
       ),
     );
-    const result = await audit.verify();
-    expect(result).toEqual({ ok: true, count: 22 });
+    await audit.sealPending();
+    expect(await audit.verify()).toEqual({ ok: true, count: 22, unsealed: { count: 0, oldestAt: null } });
     const rows = await prisma.auditEntry.findMany({ orderBy: { seq: 'asc' } });
     expect(new Set(rows.map((row) => row.prevHash)).size).toBe(rows.length);
+  });
+
+  it('never seals past an open transaction, and chains in commit-safe position order, not seq order', async () => {
+    const open = new Client({ connectionString: scratch.url });
+    await open.connect();
+    try {
+      // The open transaction gets its id first, then a later transaction commits an entry: the later entry must wait.
+      await open.query('BEGIN');
+      await open.query('SELECT pg_current_xact_id()');
+      const later = await audit.appendStandalone(entry({ requestId: 'req-later' }));
+      expect(await audit.sealPending()).toBe(0);
+      expect(await audit.verify()).toMatchObject({ ok: true, count: 22, unsealed: { count: 1 } });
+      // Its entry takes a larger seq than the committed one, but the chain goes by transaction order.
+      const { rows } = await open.query<{ seq: string }>(
+        `INSERT INTO "AuditEntry" ("actorName", "action", "resourceType", "interface", "outcome", "requestId") VALUES ('carol', 'app.create', 'app', 'rest', 'success', 'req-open') RETURNING seq::text`,
+      );
+      expect(BigInt(rows[0]!.seq)).toBeGreaterThan(later.seq);
+      expect(await audit.sealPending()).toBe(0);
+      await open.query('COMMIT');
+    } finally {
+      await open.end();
+    }
+    expect(await audit.sealPending()).toBe(2);
+    const sealed = await prisma.auditEntry.findMany({ orderBy: { position: 'desc' }, take: 2 });
+    expect(sealed.map((row) => row.requestId)).toEqual(['req-later', 'req-open']);
+    expect(sealed[0]!.prevHash).toBe(sealed[1]!.hash);
+    expect(await audit.verify()).toEqual({ ok: true, count: 24, unsealed: { count: 0, oldestAt: null } });
+  });
+
+  it('lets one process seal at a time: a round finds the sealer lock taken and does nothing', async () => {
+    await audit.appendStandalone(entry({ requestId: 'req-busy' }));
+    const other = new Client({ connectionString: scratch.url });
+    await other.connect();
+    try {
+      await other.query('BEGIN');
+      await other.query('SELECT pg_advisory_xact_lock($1::bigint)', [AUDIT_SEAL_LOCK_KEY.toString()]);
+      expect(await audit.seal()).toMatchObject({ sealed: 0, busy: true });
+      await other.query('COMMIT');
+    } finally {
+      await other.end();
+    }
+    expect(await audit.seal()).toMatchObject({ sealed: 1, busy: false });
   });
 
   it('leaves no row when the surrounding transaction rolls back', async () => {
@@ -85,21 +136,30 @@ describe('AuditRepository', () => {
     ).rejects.toThrow('business change failed');
     expect(await prisma.auditEntry.count()).toBe(before);
     expect(await prisma.auditEntry.findFirst({ where: { requestId: 'req-rolled-back' } })).toBeNull();
+    await audit.sealPending();
     expect((await audit.verify()).ok).toBe(true);
   });
 
-  it('refuses to append in a transaction that is not READ COMMITTED', async () => {
-    await expect(
-      prisma.$transaction((tx) => audit.append(tx, entry()), { isolationLevel: 'Serializable' }),
-    ).rejects.toThrow(/READ COMMITTED/);
+  it('appends in a transaction of any isolation level (no chain head is read any more)', async () => {
+    const row = await prisma.$transaction((tx) => audit.append(tx, entry({ requestId: 'req-serializable' })), { isolationLevel: 'Serializable' });
+    expect(row.hash).toBeNull();
+    await audit.sealPending();
+    expect(await audit.verify()).toMatchObject({ ok: true, unsealed: { count: 0 } });
   });
 
-  it('is append-only for the application connection: UPDATE, DELETE and TRUNCATE are refused', async () => {
+  it('is append-only for the application connection: UPDATE, DELETE and TRUNCATE are refused, sealing once excepted', async () => {
     const row = await prisma.auditEntry.findFirstOrThrow({ orderBy: { seq: 'asc' } });
     await expect(prisma.auditEntry.update({ where: { seq: row.seq }, data: { actorName: 'mallory' } })).rejects.toThrow(/append-only/);
+    await expect(prisma.auditEntry.update({ where: { seq: row.seq }, data: { hash: 'f'.repeat(64) } })).rejects.toThrow(/append-only/);
     await expect(prisma.auditEntry.delete({ where: { seq: row.seq } })).rejects.toThrow(/append-only/);
     await expect(prisma.$executeRawUnsafe('TRUNCATE "AuditEntry"')).rejects.toThrow(/append-only/);
     expect((await prisma.auditEntry.findUniqueOrThrow({ where: { seq: row.seq } })).actorName).toBe('alice');
+    // Sealing may not change anything else about the entry.
+    const unsealed = await audit.appendStandalone(entry({ requestId: 'req-seal-only' }));
+    await expect(
+      prisma.auditEntry.update({ where: { seq: unsealed.seq }, data: { prevHash: GENESIS_HASH, hash: 'e'.repeat(64), sealedAt: new Date(), outcome: 'denied' } }),
+    ).rejects.toThrow(/append-only/);
+    await audit.sealPending();
   });
 
   it('lists newest first with filters and a seq cursor', async () => {
@@ -115,14 +175,15 @@ describe('AuditRepository', () => {
     expect(page2.items[0]!.seq).toBeLessThan(page1.items[9]!.seq);
 
     expect((await audit.list({ limit: 50, actor: 'bob' })).items.map((row) => row.action)).toEqual(['cluster.update']);
-    expect((await audit.list({ limit: 50, actor: '5f0c6c2e-7d1b-4d35-9f5e-0c1f7b6f2a10' })).items.length).toBe(all - 1);
+    expect((await audit.list({ limit: 50, actor: '5f0c6c2e-7d1b-4d35-9f5e-0c1f7b6f2a10' })).items.length).toBe(all - 2);
     expect((await audit.list({ limit: 50, resource: { type: 'cluster', id: 'c-1' } })).items).toHaveLength(1);
     expect((await audit.list({ limit: 50, action: 'deployment.create', since: new Date(Date.now() + 60_000) })).items).toHaveLength(0);
     await expect(audit.list({ limit: 5, cursor: 'abc' })).rejects.toThrow(/cursor/);
   });
 
   it('names the first altered entry when a superuser tampers with the stored rows', async () => {
-    const rows = await prisma.auditEntry.findMany({ orderBy: { seq: 'asc' } });
+    await audit.sealPending();
+    const rows = await prisma.auditEntry.findMany({ orderBy: { position: 'asc' } });
     const victim = rows[5]!;
     await asSuperuser(async (client) => {
       await client.query('SET session_replication_role = replica');
@@ -140,7 +201,7 @@ describe('AuditRepository', () => {
       const tampered = await client.query<{ seq: string }>('SELECT seq::text FROM "AuditEntry" WHERE seq = $1', [victim.seq.toString()]);
       expect(tampered.rowCount).toBe(1);
       await client.query('SET session_replication_role = replica');
-      const fixed = auditEntryHash({ ...victim, outcome: 'denied' });
+      const fixed = auditEntryHash({ ...victim, prevHash: victim.prevHash!, outcome: 'denied' });
       await client.query('UPDATE "AuditEntry" SET "hash" = $1 WHERE seq = $2', [fixed, victim.seq.toString()]);
     });
     const again = await audit.verify();
@@ -156,7 +217,8 @@ describe('AuditRepository', () => {
     try {
       const repo = new AuditRepository(client);
       for (let i = 0; i < 3; i++) await repo.appendStandalone(entry({ requestId: `r-${i}` }));
-      const rows = await client.auditEntry.findMany({ orderBy: { seq: 'asc' } });
+      await repo.sealPending();
+      const rows = await client.auditEntry.findMany({ orderBy: { position: 'asc' } });
       const pg = new Client({ connectionString: other.url });
       await pg.connect();
       await pg.query('SET session_replication_role = replica');
@@ -164,6 +226,16 @@ describe('AuditRepository', () => {
       await pg.end();
       const result = await repo.verify();
       expect(result).toMatchObject({ ok: false, count: 1, firstBroken: { seq: rows[2]!.seq.toString() } });
+
+      // An entry slipped in below the sealed head (here: a seal removed) is named as well.
+      await repo.appendStandalone(entry({ requestId: 'r-3' }));
+      await repo.sealPending();
+      const pg2 = new Client({ connectionString: other.url });
+      await pg2.connect();
+      await pg2.query('SET session_replication_role = replica');
+      await pg2.query('UPDATE "AuditEntry" SET "hash" = NULL, "prevHash" = NULL, "sealedAt" = NULL WHERE seq = $1', [rows[0]!.seq.toString()]);
+      await pg2.end();
+      expect(await repo.verify()).toMatchObject({ ok: false, count: 0, firstBroken: { seq: rows[0]!.seq.toString(), reason: expect.stringContaining('unsealed') } });
     } finally {
       await client.$disconnect();
       await other.drop();

@@ -55,6 +55,25 @@ export interface AuditPage<T> {
   nextCursor: string | null;
 }
 
+/** The entries not sealed yet, as verify() found them when it started: not covered by the chain until sealed. */
+export interface UnsealedTail {
+  count: number;
+  /** `at` of the oldest one; null when there are none. */
+  oldestAt: Date | null;
+}
+
 export type AuditVerification =
-  | { ok: true; count: number }
-  | { ok: false; count: number; firstBroken: { seq: string; reason: string } };
+  | { ok: true; count: number; unsealed: UnsealedTail }
+  | { ok: false; count: number; firstBroken: { seq: string; reason: string }; unsealed: UnsealedTail };
+
+/** One sealing round (AuditRepository.seal). */
+export interface SealResult {
+  /** Entries chained by this round. */
+  sealed: number;
+  /** Another process held the sealer lock: nothing was done. */
+  busy: boolean;
+  /** The batch was full: settled entries may be waiting. */
+  more: boolean;
+  /** Longest time from an entry's `at` to its sealing in this round (ms); 0 when none were sealed. */
+  maxLagMs: number;
+}

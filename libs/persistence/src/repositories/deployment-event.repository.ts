@@ -97,7 +97,8 @@ interface PageRow {
 // The settled horizon of the statement's snapshot: the oldest transaction still open that could write our table,
 // else the snapshot's xmax. Transactions that positively belong to another database of the server (pg_stat_activity)
 // cannot, so they hold nothing back; any we cannot place (another role's session, one that ended meanwhile) still do.
-const HORIZON = `(SELECT coalesce(
+// Shifted like the positions: rows with position < horizon are settled. The audit sealer uses the same horizon.
+export const SETTLED_POSITION_HORIZON_SQL = `(SELECT coalesce(
     (SELECT min(x::text::bigint) FROM pg_snapshot_xip(s.snap) AS x
       WHERE NOT EXISTS (SELECT 1 FROM pg_stat_activity a
         WHERE a.backend_xid IS NOT NULL AND a.datid IS NOT NULL
@@ -157,7 +158,7 @@ export class DeploymentEventRepository {
     if (filter.clusters?.length) add((p) => `c."name" = ANY(${p}::text[])`, [...filter.clusters]);
     if (filter.types?.length) add((p) => `e."type" = ANY(${p}::text[])`, [...filter.types]);
     const sql = `
-WITH h AS (SELECT ${HORIZON} AS "horizon"),
+WITH h AS (SELECT ${SETTLED_POSITION_HORIZON_SQL} AS "horizon"),
 page AS (
   SELECT e."position", e."seq", e."deploymentId", a."name" AS "app", env."name" AS "environment", c."name" AS "cluster",
          r."version" AS "release", e."type", e."message", e."data", e."actor", e."createdAt", e."snapshot"
@@ -207,7 +208,7 @@ FROM h`;
   /** The newest settled position ("0" when there is none): where a reader that wants only new events starts. */
   async latestPosition(): Promise<string> {
     const rows = await this.prisma.$queryRawUnsafe<Array<{ position: string | null }>>(
-      `SELECT max("position")::text AS "position" FROM "DeploymentEvent" WHERE "position" < ${HORIZON}`,
+      `SELECT max("position")::text AS "position" FROM "DeploymentEvent" WHERE "position" < ${SETTLED_POSITION_HORIZON_SQL}`,
     );
     return rows[0]?.position ?? '0';
   }

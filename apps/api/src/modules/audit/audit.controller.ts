@@ -17,7 +17,7 @@ export class AuditController {
   }
 
   @Get('verify')
-  @ApiOkResponse({ type: AuditVerificationModel, description: 'Recomputes the hash chain; names the first broken entry.' })
+  @ApiOkResponse({ type: AuditVerificationModel, description: 'Seals what has settled, recomputes the hash chain of sealed entries, names the first broken one and reports the unsealed tail.' })
   verify(): Promise<AuditVerificationModel> {
     return this.audit.verify();
   }

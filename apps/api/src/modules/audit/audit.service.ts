@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '@cutover/domain';
-import { type AuditEntry, AuditRepository } from '@cutover/persistence';
+import { type AuditEntry, AuditRepository, AuditSealer } from '@cutover/persistence';
 import { limitOf } from '../../common/pagination/page-query.dto';
 import type { AuditQuery } from './dto/audit-query.dto';
 import type { AuditEntryModel, AuditPage, AuditVerificationModel } from './models/audit-entry.model';
@@ -25,6 +25,8 @@ export function toAuditEntryModel(row: AuditEntry): AuditEntryModel {
     outcome: row.outcome,
     statusCode: row.statusCode,
     reason: row.reason,
+    sealed: row.hash !== null,
+    sealedAt: row.sealedAt,
     prevHash: row.prevHash,
     hash: row.hash,
   };
@@ -33,7 +35,10 @@ export function toAuditEntryModel(row: AuditEntry): AuditEntryModel {
 /** Reading the audit log: any authenticated role may, so that every actor can see what was done. */
 @Injectable()
 export class AuditService {
-  constructor(private readonly audit: AuditRepository) {}
+  constructor(
+    private readonly audit: AuditRepository,
+    private readonly sealer: AuditSealer,
+  ) {}
 
   async list(query: AuditQuery): Promise<AuditPage> {
     if (query.cursor !== undefined && !/^\d{1,19}$/.test(query.cursor)) {
@@ -58,8 +63,18 @@ export class AuditService {
     return { items: page.items.map(toAuditEntryModel), nextCursor: page.nextCursor };
   }
 
+  /**
+   * Seals what has settled first (a no-op when another process is sealing right now), so the answer covers every
+   * entry committed before the request as far as possible; what is left is reported as the unsealed tail.
+   */
   async verify(): Promise<AuditVerificationModel> {
+    await this.sealer.sealNow();
+    const startedAt = Date.now();
     const result = await this.audit.verify();
-    return result.ok ? { ok: true, count: result.count, firstBroken: null } : { ok: false, count: result.count, firstBroken: result.firstBroken };
+    const { count, oldestAt } = result.unsealed;
+    const unsealed = { count, oldestAt, oldestAgeMs: oldestAt ? Math.max(0, startedAt - oldestAt.getTime()) : null };
+    return result.ok
+      ? { ok: true, count: result.count, firstBroken: null, unsealed }
+      : { ok: false, count: result.count, firstBroken: result.firstBroken, unsealed };
   }
 }

@@ -4,8 +4,8 @@ import { Paginated } from '../../../common/pagination/paginated.model';
 
 @ObjectType('AuditEntry')
 export class AuditEntryModel {
-  @ApiProperty({ description: 'Position in the hash chain (a decimal string: it outgrows JSON numbers).' })
-  @Field({ description: 'Position in the hash chain.' })
+  @ApiProperty({ description: 'The entry id, in insert order; lists page by it (a decimal string: it outgrows JSON numbers).' })
+  @Field({ description: 'The entry id, in insert order; lists page by it.' })
   seq!: string;
 
   @ApiProperty()
@@ -76,13 +76,21 @@ export class AuditEntryModel {
   @Field(() => String, { nullable: true })
   reason!: string | null;
 
-  @ApiProperty()
-  @Field()
-  prevHash!: string;
+  @ApiProperty({ description: 'Chained by the sealer: covered by the hash chain and checked by verify. Entries are sealed within about a second of their commit.' })
+  @Field({ description: 'Chained by the sealer: covered by the hash chain and checked by verify.' })
+  sealed!: boolean;
 
-  @ApiProperty()
-  @Field()
-  hash!: string;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When the sealer chained it; null while unsealed.' })
+  @Field(() => Date, { nullable: true, description: 'When the sealer chained it; null while unsealed.' })
+  sealedAt!: Date | null;
+
+  @ApiProperty({ type: String, nullable: true, description: "The previous sealed entry's hash; null while unsealed." })
+  @Field(() => String, { nullable: true, description: "The previous sealed entry's hash; null while unsealed." })
+  prevHash!: string | null;
+
+  @ApiProperty({ type: String, nullable: true, description: 'sha256 over every field and prevHash; null while unsealed.' })
+  @Field(() => String, { nullable: true, description: 'sha256 over every field and prevHash; null while unsealed.' })
+  hash!: string | null;
 }
 
 @ObjectType('AuditPage')
@@ -99,17 +107,36 @@ export class AuditBrokenEntryModel {
   reason!: string;
 }
 
+@ObjectType('AuditUnsealedTail')
+export class AuditUnsealedTailModel {
+  @ApiProperty({ description: 'Entries committed but not sealed yet (not covered by this verification).' })
+  @Field(() => Int, { description: 'Entries committed but not sealed yet (not covered by this verification).' })
+  count!: number;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When the oldest of them was written.' })
+  @Field(() => Date, { nullable: true, description: 'When the oldest of them was written.' })
+  oldestAt!: Date | null;
+
+  @ApiProperty({ type: Number, nullable: true, description: 'Its age in milliseconds when verify started.' })
+  @Field(() => Int, { nullable: true, description: 'Its age in milliseconds when verify started.' })
+  oldestAgeMs!: number | null;
+}
+
 @ObjectType('AuditVerification')
 export class AuditVerificationModel {
   @ApiProperty()
   @Field()
   ok!: boolean;
 
-  @ApiProperty({ description: 'Entries checked before the first broken one (all of them when ok).' })
+  @ApiProperty({ description: 'Sealed entries checked before the first broken one (all sealed ones when ok).' })
   @Field(() => Int)
   count!: number;
 
   @ApiProperty({ type: AuditBrokenEntryModel, nullable: true })
   @Field(() => AuditBrokenEntryModel, { nullable: true })
   firstBroken!: AuditBrokenEntryModel | null;
+
+  @ApiProperty({ type: AuditUnsealedTailModel, description: 'The entries after the sealed chain, not covered yet.' })
+  @Field(() => AuditUnsealedTailModel, { description: 'The entries after the sealed chain, not covered yet.' })
+  unsealed!: AuditUnsealedTailModel;
 }
