@@ -1,12 +1,17 @@
 // `npm run bench:api`: the api's read and write paths against a bare route of the same framework, for Fastify and
 // Express, in one run. Each server runs in a child process of its own, so the load generator (this process) does
 // not share an event loop with it. Results are printed, appended to BENCHMARKS.md, and end with one JSON line.
+// Then audited writes (issue 16 §5): release creation (one app, and spread over 16 apps) and app creation at 64
+// clients, with the audit sealer's lag (commit → sealed) and the load average; with BENCH_BASELINE_DIR=<checkout of
+// an older commit, node_modules linked, client generated> the same writes against that code, interleaved, for ratios.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { loadavg } from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
+import { Client } from 'pg';
 
 type Adapter = 'fastify' | 'express';
 type Target = 'floor' | 'floorLarge' | 'nest' | 'list' | 'create';
@@ -84,10 +89,11 @@ async function child(kind: string, adapter: Adapter): Promise<void> {
 
 // ---- parent mode: orchestration ----------------------------------------------------------------------------------
 
-function start(kind: 'bare' | 'api', adapter: Adapter, env: NodeJS.ProcessEnv): Promise<{ proc: ChildProcess; url: string }> {
+function start(kind: 'bare' | 'api', adapter: Adapter, env: NodeJS.ProcessEnv, codeRoot = root): Promise<{ proc: ChildProcess; url: string }> {
   const profile = PROFILE_DIR && kind === 'api' ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR, '--cpu-prof-name', `api-${adapter}.cpuprofile`] : [];
-  const proc = spawn(process.execPath, [...profile, '-r', path.join(root, 'scripts/ts-register.cjs'), __filename, '--serve', kind, adapter], {
-    cwd: root,
+  const entry = path.join(codeRoot, 'bench/api.bench.ts');
+  const proc = spawn(process.execPath, [...profile, '-r', path.join(codeRoot, 'scripts/ts-register.cjs'), entry, '--serve', kind, adapter], {
+    cwd: codeRoot,
     env,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -189,6 +195,141 @@ function table(results: Record<Adapter, Record<Target, Figures>>): string {
   return rows.join('\n');
 }
 
+// ---- audited writes (issue 16 §5) -------------------------------------------------------------------------------
+
+type WriteTarget = 'releaseOneApp' | 'releaseSpread' | 'appCreate';
+const WRITE_TARGETS: WriteTarget[] = ['releaseOneApp', 'releaseSpread', 'appCreate'];
+const WRITE_NAMES: Record<WriteTarget, string> = {
+  releaseOneApp: 'POST /v1/apps/:app/releases, one app',
+  releaseSpread: 'POST /v1/apps/:app/releases, 16 apps',
+  appCreate: 'POST /v1/apps',
+};
+const SPREAD_APPS = 16;
+
+interface WriteFigures extends Figures {
+  /** os.loadavg()[0] when the measurement ended. */
+  load1: number;
+  /** commit → sealed, over the entries the measured window wrote (null: the code has no sealer). */
+  lagP50: number | null;
+  lagP99: number | null;
+  lagMax: number | null;
+  /** From the end of the load until every entry was sealed (ms). */
+  drainMs: number | null;
+}
+
+async function sealerLag(databaseUrl: string, since: Date, loadEnded: number): Promise<Pick<WriteFigures, 'lagP50' | 'lagP99' | 'lagMax' | 'drainMs'>> {
+  const db = new Client({ connectionString: databaseUrl });
+  await db.connect();
+  try {
+    const sealer = await db.query(`SELECT 1 FROM information_schema.columns WHERE table_name = 'AuditEntry' AND column_name = 'sealedAt'`);
+    if (sealer.rowCount === 0) return { lagP50: null, lagP99: null, lagMax: null, drainMs: null };
+    // Wait for the condition (every entry sealed), checking every 50 ms, 60 s at most.
+    const deadline = Date.now() + 60_000;
+    let drainMs: number | null = null;
+    while (Date.now() < deadline) {
+      const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM "AuditEntry" WHERE "hash" IS NULL`);
+      if (rows[0]!.n === 0) {
+        drainMs = Math.max(0, Date.now() - loadEnded);
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const { rows } = await db.query<{ p50: number; p99: number; max: number }>(
+      `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY l) AS p50, percentile_cont(0.99) WITHIN GROUP (ORDER BY l) AS p99, max(l) AS max
+       FROM (SELECT extract(epoch FROM ("sealedAt" - "at")) * 1000 AS l FROM "AuditEntry" WHERE "at" >= ($1::timestamptz AT TIME ZONE 'UTC') AND "sealedAt" IS NOT NULL) x`,
+      [since.toISOString()],
+    );
+    const r = rows[0]!;
+    return { lagP50: Math.round(Number(r.p50)), lagP99: Math.round(Number(r.p99)), lagMax: Math.round(Number(r.max)), drainMs };
+  } finally {
+    await db.end();
+  }
+}
+
+async function measureWrites(
+  url: string,
+  token: string,
+  databaseUrl: string,
+  target: WriteTarget,
+  tag: string,
+): Promise<WriteFigures> {
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  let n = 0;
+  const body = (): { path: string; body: string } => {
+    n += 1;
+    if (target === 'appCreate') return { path: '/v1/apps', body: JSON.stringify({ name: `${tag}-a${n}` }) };
+    const app = target === 'releaseOneApp' ? 'w0' : `w${n % SPREAD_APPS}`;
+    return { path: `/v1/apps/${app}/releases`, body: JSON.stringify({ version: `${tag}.${n}.0`, image: `registry.local/${app}:${tag}.${n}` }) };
+  };
+  const options: autocannon.Options = {
+    url,
+    method: 'POST',
+    headers,
+    requests: [
+      {
+        method: 'POST',
+        setupRequest: (req) => {
+          const next = body();
+          return { ...req, path: next.path, body: next.body };
+        },
+      },
+    ],
+  };
+  await load(options, WARMUP_S);
+  const since = new Date();
+  const figures = await load(options, DURATION_S);
+  const loadEnded = Date.now();
+  const load1 = Math.round(loadavg()[0]! * 10) / 10;
+  return { ...figures, load1, ...(await sealerLag(databaseUrl, since, loadEnded)) };
+}
+
+interface Variant {
+  name: 'sealer' | 'baseline';
+  codeRoot: string;
+  databaseUrl: string;
+}
+
+/** Each target against each variant in turn, so both see the same machine load. */
+async function benchWrites(variants: Variant[], baseEnv: NodeJS.ProcessEnv, token: string): Promise<Record<string, Record<WriteTarget, WriteFigures>>> {
+  const servers: Array<{ variant: Variant; proc: ChildProcess; url: string }> = [];
+  const results: Record<string, Record<WriteTarget, WriteFigures>> = {};
+  try {
+    for (const variant of variants) {
+      const env = { ...baseEnv, DATABASE_URL: variant.databaseUrl };
+      const server = await start('api', 'fastify', env, variant.codeRoot);
+      servers.push({ variant, ...server });
+      for (let i = 0; i < SPREAD_APPS; i++) await call(server.url, 'POST', '/v1/apps', token, { name: `w${i}` });
+      results[variant.name] = {} as Record<WriteTarget, WriteFigures>;
+    }
+    for (const target of WRITE_TARGETS) {
+      for (const { variant, url } of servers) {
+        console.log(`  ${target} on ${variant.name}...`);
+        results[variant.name]![target] = await measureWrites(url, token, variant.databaseUrl, target, `${target.slice(0, 3)}${variant.name.slice(0, 1)}`);
+      }
+    }
+  } finally {
+    for (const server of servers) await stop(server.proc);
+  }
+  return results;
+}
+
+function writesTable(results: Record<string, Record<WriteTarget, WriteFigures>>): string {
+  const rows = [
+    '| code | route (audited) | req/s | p50 ms | p99 ms | vs baseline | sealer lag p50 / p99 / max ms | drained after load ms | load avg (1 min) | errors/non-2xx |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const target of WRITE_TARGETS) {
+    for (const name of Object.keys(results)) {
+      const f = results[name]![target];
+      const base = results.baseline?.[target];
+      const ratio = base && name !== 'baseline' ? `${(f.reqPerSec / Math.max(1, base.reqPerSec)).toFixed(1)}×` : '';
+      const lag = f.lagP50 === null ? 'n/a (chained at insert)' : `${f.lagP50} / ${f.lagP99} / ${f.lagMax}`;
+      rows.push(`| ${name} | ${WRITE_NAMES[target]} | ${f.reqPerSec} | ${f.p50} | ${f.p99} | ${ratio} | ${lag} | ${f.drainMs ?? 'n/a'} | ${f.load1} | ${f.errors}/${f.non2xx} |`);
+    }
+  }
+  return rows.join('\n');
+}
+
 async function main(): Promise<void> {
   const { migrate, dropDatabase } = (await import(path.join(root, 'scripts/migrate-lib.mjs'))) as {
     migrate: (o: { databaseUrl: string; createDatabase: boolean }) => Promise<void>;
@@ -209,14 +350,30 @@ async function main(): Promise<void> {
     NODE_ENV: 'production',
   };
   await migrate({ databaseUrl, createDatabase: true });
+  // Audited writes: databases of their own (the baseline's migrated by its own migrations).
+  const baselineDir = process.env.BENCH_BASELINE_DIR ? path.resolve(process.env.BENCH_BASELINE_DIR) : undefined;
+  const writesUrl = `${databaseUrl}_w`;
+  const baselineUrl = `${databaseUrl}_b`;
+  const variants: Variant[] = [{ name: 'sealer', codeRoot: root, databaseUrl: writesUrl }];
+  await migrate({ databaseUrl: writesUrl, createDatabase: true });
+  if (baselineDir) {
+    const old = (await import(path.join(baselineDir, 'scripts/migrate-lib.mjs'))) as { migrate: (o: { databaseUrl: string; createDatabase: boolean }) => Promise<void> };
+    await old.migrate({ databaseUrl: baselineUrl, createDatabase: true });
+    variants.push({ name: 'baseline', codeRoot: baselineDir, databaseUrl: baselineUrl });
+  }
   try {
     const results = {} as Record<Adapter, Record<Target, Figures>>;
-    for (const adapter of ADAPTERS) {
-      console.log(`benchmarking ${adapter} (${CONNECTIONS} connections, ${DURATION_S} s per route)...`);
-      results[adapter] = await benchAdapter(adapter, env, token);
+    if (process.env.BENCH_WRITES_ONLY !== '1') {
+      for (const adapter of ADAPTERS) {
+        console.log(`benchmarking ${adapter} (${CONNECTIONS} connections, ${DURATION_S} s per route)...`);
+        results[adapter] = await benchAdapter(adapter, env, token);
+      }
     }
-    const text = table(results);
-    console.log(`\n${text}\n`);
+    console.log(`audited writes, fastify (${CONNECTIONS} connections, ${DURATION_S} s each, variants: ${variants.map((v) => v.name).join(', ')})...`);
+    const writes = await benchWrites(variants, env, token);
+    const writesText = writesTable(writes);
+    const text = Object.keys(results).length > 0 ? table(results) : '(reads skipped: BENCH_WRITES_ONLY=1)';
+    console.log(`\n${text}\n\n${writesText}\n`);
     const date = new Date().toISOString().slice(0, 16).replace('T', ' ');
     // BENCH_NO_RECORD=1: a trial run that leaves BENCHMARKS.md alone.
     if (process.env.BENCH_NO_RECORD !== '1') {
@@ -225,12 +382,17 @@ async function main(): Promise<void> {
       appendFileSync(
         file,
         `\n## API: ${date} UTC (npm run bench:api)\n\nautocannon, ${CONNECTIONS} connections, ${DURATION_S} s per route after a ${WARMUP_S} s warm-up; ` +
-          `server in a child process, Node ${process.version}, LOG_LEVEL=warn. Target: reads ≥ 0.50 of the floor with p99 < 20 ms.\n\n${text}\n`,
+          `server in a child process, Node ${process.version}, LOG_LEVEL=warn. Target: reads ≥ 0.50 of the floor with p99 < 20 ms.\n\n${text}\n\n` +
+          `Audited writes (issue 16 §5; target ≥ 1,000/s with p99 < 100 ms), fastify, each target run against each code in turn` +
+          `${baselineDir ? ` (baseline: ${process.env.BENCH_BASELINE_LABEL ?? baselineDir})` : ''}; sealer lag = sealedAt − at of the entries the ${DURATION_S} s window wrote; ` +
+          `load average ${loadavg().map((l) => l.toFixed(2)).join(' / ')} at the end, 2 cores shared.\n\n${writesText}\n`,
       );
     }
-    console.log(JSON.stringify({ bench: 'api', at: new Date().toISOString(), connections: CONNECTIONS, durationS: DURATION_S, results }));
+    console.log(JSON.stringify({ bench: 'api', at: new Date().toISOString(), connections: CONNECTIONS, durationS: DURATION_S, results, writes, loadavg: loadavg() }));
   } finally {
     await dropDatabase(databaseUrl);
+    await dropDatabase(writesUrl);
+    if (baselineDir) await dropDatabase(baselineUrl);
   }
 }
 

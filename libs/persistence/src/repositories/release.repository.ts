@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { canonicalJson, type ReleaseSpec } from '@cutover/domain';
-import type { Prisma, Release } from '../generated/prisma/client';
+import type { Release } from '../generated/prisma/client';
 import { sha256Hex } from '../audit/audit.digest';
 import { PrismaService } from '../prisma/prisma.service';
 import type { Tx } from '../transaction/transaction-runner.service';
-import { isUniqueViolation } from './application.repository';
 
 export interface ReleaseRecord {
   id: string;
@@ -22,7 +21,8 @@ export interface ReleaseRecord {
 }
 
 export interface NewRelease {
-  applicationId: string;
+  /** Chosen by the caller, so the audit entry written before the insert can name it. */
+  id: string;
   version: string;
   spec: ReleaseSpec;
   notes: string | null;
@@ -55,38 +55,23 @@ export class ReleaseRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   /**
-   * Records the release as the app's next `seq`, or returns `null` when the version exists already.
-   * The caller must hold the app row lock (`ApplicationRepository.lockByName(tx, app, 'no-key-update')`): that
-   * serialises numbering per app, so two concurrent creates never read the same max(seq).
+   * Records the release as its app's next `seq`: `'no-app'` when the app does not exist, `null` when it has the
+   * version already. Numbering is serialised per app by the app row's lock, which this takes and holds to the end
+   * of the caller's transaction: call it last, so the lock covers one statement and the commit. Two statements: the
+   * insert's snapshot must be taken after the lock is granted, so it sees the seq the previous holder committed.
    */
-  async create(tx: Tx, release: NewRelease): Promise<ReleaseRecord | null> {
-    const existing = await tx.release.findUnique({
-      where: { applicationId_version: { applicationId: release.applicationId, version: release.version } },
-      select: { id: true },
-    });
-    if (existing) return null;
-    const last = await tx.release.aggregate({ where: { applicationId: release.applicationId }, _max: { seq: true } });
-    await tx.$executeRaw`SAVEPOINT release_create`;
-    try {
-      const row = await tx.release.create({
-        data: {
-          applicationId: release.applicationId,
-          version: release.version,
-          seq: (last._max.seq ?? 0) + 1,
-          spec: release.spec as unknown as Prisma.InputJsonValue,
-          digest: releaseDigest(release.spec),
-          notes: release.notes,
-          commitSha: release.commitSha,
-          createdBy: release.createdBy,
-        },
-      });
-      return toRecord(row);
-    } catch (error) {
-      // Only reachable if a caller forgot the app lock: the unique keys still keep the table right.
-      if (!isUniqueViolation(error)) throw error;
-      await tx.$executeRaw`ROLLBACK TO SAVEPOINT release_create`;
-      return null;
-    }
+  async createNext(tx: Tx, appName: string, release: NewRelease): Promise<ReleaseRecord | 'no-app' | null> {
+    const app = await tx.$queryRaw<Array<{ id: string }>>`SELECT "id"::text AS "id" FROM "Application" WHERE "name" = ${appName} FOR NO KEY UPDATE`;
+    if (app.length === 0) return 'no-app';
+    const rows = await tx.$queryRaw<Release[]>`
+      INSERT INTO "Release" ("id", "applicationId", "version", "seq", "spec", "digest", "notes", "commitSha", "createdBy", "createdAt")
+      SELECT ${release.id}::uuid, ${app[0]!.id}::uuid, ${release.version},
+             coalesce((SELECT max("seq") FROM "Release" WHERE "applicationId" = ${app[0]!.id}::uuid), 0) + 1,
+             ${JSON.stringify(release.spec)}::jsonb, ${releaseDigest(release.spec)}, ${release.notes}, ${release.commitSha}, ${release.createdBy},
+             (${new Date().toISOString()}::timestamptz AT TIME ZONE 'UTC')
+      ON CONFLICT ("applicationId", "version") DO NOTHING
+      RETURNING "id"::text AS "id", "applicationId"::text AS "applicationId", "version", "seq", "spec", "digest", "notes", "commitSha", "createdBy", "createdAt"`;
+    return rows[0] ? toRecord(rows[0]) : null;
   }
 
   async findByVersion(applicationId: string, version: string, tx?: Tx): Promise<ReleaseRecord | null> {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DomainError, type RequestContext, validateReleaseInput } from '@cutover/domain';
 import { ApplicationRepository, AuditRepository, type ReleaseRecord, ReleaseRepository, TransactionRunner } from '@cutover/persistence';
@@ -40,28 +41,29 @@ export class ReleasesService {
     const result = validateReleaseInput(body, appName);
     if (!result.ok) throw DomainError.validation(result.errors);
     const input = result.value;
+    const id = randomUUID();
     const created = await this.tx.run(async (tx) => {
-      // Serialises release numbering per app (and makes a concurrent app delete wait or win cleanly).
-      const app = await this.apps.lockByName(tx, appName, 'no-key-update');
-      if (!app) throw DomainError.notFound('app', appName);
-      const release = await this.releases.create(tx, {
-        applicationId: app.id,
+      // The audit entry first (it takes no lock, and names the release it records), the numbered insert last: the
+      // app row lock that serialises numbering per app is then held for one statement and the commit.
+      await this.audit.append(
+        tx,
+        auditEntry(ctx, { action: 'release.create', resourceType: 'release', resourceId: id, names: { app: appName, version: input.version }, input: { app: appName, body } }),
+      );
+      const release = await this.releases.createNext(tx, appName, {
+        id,
         version: input.version,
         spec: input.spec,
         notes: input.notes,
         commitSha: input.commitSha,
         createdBy: ctx.actor.name,
       });
+      if (release === 'no-app') throw DomainError.notFound('app', appName);
       if (!release) {
         throw DomainError.conflict(`App "${appName}" already has release "${input.version}"; releases are immutable.`, {
           resource: 'release',
           version: input.version,
         });
       }
-      await this.audit.append(
-        tx,
-        auditEntry(ctx, { action: 'release.create', resourceType: 'release', resourceId: release.id, input: { app: appName, body } }),
-      );
       return toReleaseModel(appName, release);
     });
     await this.cache.invalidate(releaseListScope(appName));
