@@ -126,6 +126,7 @@ async function call(url: string, method: string, pathName: string, token: string
 
 async function load(options: autocannon.Options, seconds: number): Promise<Figures> {
   const result = await autocannon({ ...options, connections: CONNECTIONS, duration: seconds });
+  if (process.env.BENCH_DEBUG) console.log(JSON.stringify({ total: result.requests.total, codes: result.statusCodeStats, errors: result.errors, timeouts: result.timeouts, p50: result.latency.p50 }));
   return {
     reqPerSec: Math.round(result.requests.average),
     p50: result.latency.p50,
