@@ -106,7 +106,7 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** Active wave runs with no job (a lost wake-up, a flushed Redis): woken, like deployments. */
   private async wakeWaveRuns(): Promise<number> {
-    const ids = await this.waveRunRepo.listActiveIds();
+    const ids = await this.waveRunRepo.listActiveIds(this.options.clusterIds);
     const due = this.passes === 1 ? ids : await this.waveRuns.withoutJob(ids);
     for (const id of due) await this.waveRuns.wake(id);
     return due.length;

@@ -173,8 +173,15 @@ export class WaveRunRepository {
   }
 
   /** Runs that have not ended (the reconciler's safety net). */
-  async listActiveIds(): Promise<string[]> {
-    const rows = await this.prisma.waveRun.findMany({ where: { finishedAt: null }, select: { id: true } });
+  /**
+   * Unfinished runs; with `clusterIds`, only runs of apps with an environment on one of those clusters (a worker that
+   * serves a subset of clusters, or a test stack sharing the database, leaves other runs to their own workers).
+   */
+  async listActiveIds(clusterIds?: readonly string[]): Promise<string[]> {
+    const rows = await this.prisma.waveRun.findMany({
+      where: { finishedAt: null, ...(clusterIds ? { application: { environments: { some: { clusterId: { in: [...clusterIds] } } } } } : {}) },
+      select: { id: true },
+    });
     return rows.map((r) => r.id);
   }
 }
