@@ -55,6 +55,10 @@ describe('WaveRunRepository (real Postgres)', () => {
     // A tick that loaded version 0 finds it moved.
     expect(await runTransaction(prisma, (tx) => repo.lockAtVersion(tx, run.id, 0))).toBe(false);
     expect(await repo.listActiveIds()).toContain(run.id);
+    // A worker serving other clusters (or a test stack sharing the database) does not wake it.
+    const clusterId = (await prisma.environment.findFirstOrThrow({ where: { applicationId: run.applicationId } })).clusterId;
+    expect(await repo.listActiveIds([clusterId])).toContain(run.id);
+    expect(await repo.listActiveIds([randomUUID()])).not.toContain(run.id);
   });
 
   it('ends a run (finishedAt), lists it newest first, and reads its deployments with their phases', async () => {
