@@ -19,6 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { TestPrometheus } from '../apps/worker/test/prometheus.testing';
 import { ANALYSIS_CANARIES, analysisCanaryDoc, runAnalysisPhase, startBenchPrometheus, type AnalysisStats } from './rollouts-analysis';
+import { loadNote, scaledProgressDeadlineSeconds, waitForWave } from './waves.testing';
 
 const root = path.resolve(__dirname, '..');
 interface Wave {
@@ -37,12 +38,14 @@ const KUBE_BURST = process.env.BENCH_KUBE_BURST ?? '1000';
 const REPLICAS = Number(process.env.BENCH_REPLICAS ?? 2);
 const ROLLBACKS = Number(process.env.BENCH_ROLLBACKS ?? 5);
 const TIME_SCALE = 50;
+// Kubernetes' progress deadline in simulator seconds: at least 2 minutes of real time (a loaded machine needs them).
+const PROGRESS_DEADLINE_SECONDS = scaledProgressDeadlineSeconds(TIME_SCALE);
 
 interface WorkerStats {
   cpuSeconds: number;
   peakRssMb: number;
   statements: number;
-  requestsByDeployment: Record<string, { ticks: number; commits: number; requests: number }>;
+  requestsByDeployment: Record<string, { ticks: number; commits: number; statusCommits: number; deferred: number; requests: number }>;
   totalRequests: number;
   /** Per stage: count, summed ms, max ms (ticks, queue wait, wake). */
   timings: Record<string, { count: number; totalMs: number; maxMs: number }>;
@@ -189,9 +192,10 @@ async function main(): Promise<void> {
       podAnnotations: { 'sim.cutover.dev/ready-after': '0s' },
       hooks: { preDeploy: [] },
     });
-    const canaryDoc = { type: 'Canary', steps: [{ setWeight: 25 }, { setWeight: 50 }, { setWeight: 75 }] };
-    const bgDoc = { type: 'BlueGreen', autoPromotionEnabled: true, autoPromotionSeconds: 0, scaleDownDelaySeconds: 0 };
-    const warmDoc = { type: 'BlueGreen', autoPromotionEnabled: true, autoPromotionSeconds: 0, scaleDownDelaySeconds: 120 };
+    const deadline = { progressDeadlineSeconds: PROGRESS_DEADLINE_SECONDS };
+    const canaryDoc = { type: 'Canary', steps: [{ setWeight: 25 }, { setWeight: 50 }, { setWeight: 75 }], ...deadline };
+    const bgDoc = { type: 'BlueGreen', autoPromotionEnabled: true, autoPromotionSeconds: 0, scaleDownDelaySeconds: 0, ...deadline };
+    const warmDoc = { type: 'BlueGreen', autoPromotionEnabled: true, autoPromotionSeconds: 0, scaleDownDelaySeconds: 120, ...deadline };
     type App = { app: string; appId: string; envId: string; ns: string; doc: unknown; first?: string; second?: string; version: number };
     // Release n.0.0 for n = 1 .. waves + 1: every wave deploys the next release of the apps it includes.
     const versions = Array.from({ length: WAVES.length + 1 }, (_, i) => `${i + 1}.0.0`);
@@ -227,15 +231,14 @@ async function main(): Promise<void> {
       await queue.wake(id);
       return id;
     };
-    const allDone = async (ids: string[], phases: string[], timeoutMs: number): Promise<void> => {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const n = await prisma.deployment.count({ where: { id: { in: ids }, phase: { in: phases } } });
-        if (n === ids.length) return;
-        if (Date.now() > deadline) throw new Error(`${ids.length - n} of ${ids.length} deployments did not reach ${phases.join('/')}`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    };
+    // Fails at once when a deployment ends otherwise, or when nothing moves for 2 minutes (with the load average).
+    const allDone = (ids: string[], phases: string[], timeoutMs: number, label = `${ids.length} deployments`): Promise<void> =>
+      waitForWave({
+        label,
+        phases,
+        timeoutMs,
+        read: () => prisma.deployment.findMany({ where: { id: { in: ids } }, select: { id: true, phase: true, version: true, failureReason: true } }),
+      });
 
     child = fork(__filename, ['worker'], { cwd: root, env, execArgv: ['-r', path.join(root, 'scripts/ts-register.cjs')], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     await new Promise<void>((resolve, reject) => {
@@ -243,9 +246,9 @@ async function main(): Promise<void> {
       child!.once('exit', (code) => reject(new Error(`worker exited ${code}`)));
     });
 
-    process.stdout.write(`seeded ${apps.length} apps; first releases (straight to serving)...\n`);
+    process.stdout.write(`seeded ${apps.length} apps; first releases (straight to serving; progress deadline ${PROGRESS_DEADLINE_SECONDS} s at time scale ${TIME_SCALE}); ${loadNote()}...\n`);
     for (const a of apps) a.first = await deploy(a, '1.0.0', null);
-    await allDone(apps.map((a) => a.first!), ['Succeeded'], 600_000);
+    await allDone(apps.map((a) => a.first!), ['Succeeded'], 600_000, `first releases of ${apps.length} apps`);
 
     // Overhead: a Deployment of an app becomes ready → the next write Cutover makes to that app's objects.
     let readyAt = new Map<string, number>();
@@ -290,6 +293,7 @@ async function main(): Promise<void> {
       readyAt = new Map();
       overheads = [];
       const base = await ask<{ cpu: NodeJS.CpuUsage }>(child!, 'reset', (m) => typeof m === 'object' && m !== null && 'reset' in m);
+      const loadAtStart = os.loadavg()[0]!;
       measuring = true;
       const simCpu = process.cpuUsage();
       const started = performance.now();
@@ -299,16 +303,20 @@ async function main(): Promise<void> {
           a.version += 1;
         }),
       );
-      await allDone(measured.map((a) => a.second!), ['Succeeded'], 900_000);
+      await allDone(measured.map((a) => a.second!), ['Succeeded'], 900_000, `wave ${wave.canary} canary + ${wave.blueGreen} blue/green`);
       const wallSeconds = (performance.now() - started) / 1000;
       const simCpuUsed = process.cpuUsage(simCpu);
       measuring = false;
       const stats = await ask<WorkerStats>(child!, 'stats', (m) => typeof m === 'object' && m !== null && 'statements' in m);
 
       const rollouts = measured.length;
-      const perDeployment = measured.map((a) => stats.requestsByDeployment[a.second!] ?? { ticks: 0, commits: 0, requests: 0 });
+      const perDeployment = measured.map((a) => stats.requestsByDeployment[a.second!] ?? { ticks: 0, commits: 0, statusCommits: 0, deferred: 0, requests: 0 });
       const requests = perDeployment.reduce((n, d) => n + d.requests, 0);
       const commits = perDeployment.reduce((n, d) => n + d.commits, 0);
+      // A step is a decision committed; status-only commits (at most one per STATUS_COMMIT_INTERVAL) are counted apart.
+      const statusCommits = perDeployment.reduce((n, d) => n + d.statusCommits, 0);
+      const deferred = perDeployment.reduce((n, d) => n + d.deferred, 0);
+      const steps = Math.max(1, commits - statusCommits);
       const ticks = perDeployment.reduce((n, d) => n + d.ticks, 0);
       const cpuSeconds = stats.cpuSeconds - (base.cpu.user + base.cpu.system) / 1e6;
       // Mean and max per stage: waiting (queueWait, wake, the rate limit) against working (the tick's stages).
@@ -321,29 +329,34 @@ async function main(): Promise<void> {
         overheadMsP99: ms(pct(overheads, 99)),
         overheadSamples: overheads.length,
         k8sRequestsPerRollout: Number((requests / rollouts).toFixed(2)),
-        k8sRequestsPerStep: Number((requests / commits).toFixed(2)),
+        k8sRequestsPerStep: Number((requests / steps).toFixed(2)),
         k8sRequestsTotalInclWatches: stats.totalRequests,
         rateLimitWaitMsPerRequest: ms(stats.rateLimitWaitMs / Math.max(1, requests)),
-        dbStatementsPerStep: Number((stats.statements / commits).toFixed(1)),
+        dbStatementsPerStep: Number((stats.statements / steps).toFixed(1)),
+        dbStatementsPerCommit: Number((stats.statements / Math.max(1, commits)).toFixed(1)),
         ticksPerRollout: Number((ticks / rollouts).toFixed(2)),
-        stepsPerRollout: Number((commits / rollouts).toFixed(2)),
+        stepsPerRollout: Number((steps / rollouts).toFixed(2)),
+        versionsPerRollout: Number((commits / rollouts).toFixed(2)),
+        statusCommitsPerRollout: Number((statusCommits / rollouts).toFixed(2)),
+        deferredPerRollout: Number((deferred / rollouts).toFixed(2)),
         workerCpuSeconds: Number(cpuSeconds.toFixed(2)),
         workerPeakRssMb: Number(stats.peakRssMb.toFixed(0)),
         simulatorCpuSeconds: Number(((simCpuUsed.user + simCpuUsed.system) / 1e6).toFixed(2)),
         loadAverage: Number(os.loadavg()[0]!.toFixed(2)),
+        loadAverageAtStart: Number(loadAtStart.toFixed(2)),
         breakdown,
       };
       const stage = (k: string) => (breakdown[k] ? `${k} ${breakdown[k].meanMs}/${breakdown[k].maxMs}` : `${k} -`);
       const lines = [
-        `rollouts: ${wave.canary} canary + ${wave.blueGreen} blue/green at once, ${REPLICAS} replicas, one worker (KUBE_QPS ${KUBE_QPS}, burst ${KUBE_BURST})`,
+        `rollouts: ${wave.canary} canary + ${wave.blueGreen} blue/green at once, ${REPLICAS} replicas, one worker (KUBE_QPS ${KUBE_QPS}, burst ${KUBE_BURST}, STATUS_COMMIT_INTERVAL ${process.env.STATUS_COMMIT_INTERVAL ?? "1s"})`,
         `  wall time                         ${result.wallSeconds} s`,
         `  overhead per step (ready → write) p50 ${result.overheadMsP50} ms, p99 ${result.overheadMsP99} ms (${overheads.length} samples)`,
         `  Kubernetes requests               ${result.k8sRequestsPerRollout} per rollout, ${result.k8sRequestsPerStep} per step (watches and lists: ${stats.totalRequests} in all)`,
         `  rate limit wait                   ${result.rateLimitWaitMsPerRequest} ms per request`,
         `  worker stages, mean/max ms        ${['wake', 'queueWait', 'tick', 'load', 'observe', 'commit', 'effects', 'publish'].map(stage).join(', ')}`,
-        `  database statements               ${result.dbStatementsPerStep} per step (${result.stepsPerRollout} committed steps, ${result.ticksPerRollout} ticks per rollout)`,
+        `  database statements               ${result.dbStatementsPerStep} per step, ${result.dbStatementsPerCommit} per commit (${result.stepsPerRollout} steps + ${result.statusCommitsPerRollout} status-only = ${result.versionsPerRollout} versions, ${result.deferredPerRollout} status writes deferred, ${result.ticksPerRollout} ticks per rollout)`,
         `  worker                            ${result.workerCpuSeconds} CPU s, peak RSS ${result.workerPeakRssMb} MB`,
-        `  simulator + this process          ${result.simulatorCpuSeconds} CPU s; machine load average ${result.loadAverage} on ${os.cpus().length} CPUs`,
+        `  simulator + this process          ${result.simulatorCpuSeconds} CPU s; machine load average ${result.loadAverageAtStart} at the start, ${result.loadAverage} at the end, on ${os.cpus().length} CPUs`,
       ];
       process.stdout.write(`${lines.join('\n')}\n`);
       return { result, lines };

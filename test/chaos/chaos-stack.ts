@@ -156,6 +156,8 @@ export function redisCli(url: string, ...args: string[]): string {
 
 export interface PostgresServer {
   url: string;
+  /** The cluster's data directory (its postmaster.pid names the server process). */
+  dataDir: string;
   /** Restart the server (fast shutdown: every connection is cut). */
   restart(): void;
   stop(): void;
@@ -187,6 +189,7 @@ export async function startPostgres(): Promise<PostgresServer> {
   ctl('start');
   return {
     url: `postgresql://postgres@127.0.0.1:${port}/cutover_chaos`,
+    dataDir: data,
     restart: () => ctl('restart', '-m', 'fast'),
     stop: () => {
       try {
@@ -272,6 +275,10 @@ export async function startApi(p: ProductEnv, name = 'api'): Promise<{ proc: Pro
 export interface WorkerSettings {
   reconcileIntervalMs?: number;
   concurrency?: number;
+  /** More variables (or other values: KUBE_QPS, METRICS_PORT, LOG_LEVEL…). */
+  env?: Record<string, string>;
+  /** Node options before the script (e.g. `-r <preload>`). */
+  nodeArgs?: string[];
 }
 
 /** A worker process; resolves once it logged `worker up` (its module initialised, reconciler's first pass started). */
@@ -286,13 +293,14 @@ export function spawnWorker(p: ProductEnv, name: string, settings: WorkerSetting
   const proc = spawnProc(
     name,
     process.execPath,
-    ['--enable-source-maps', dist('worker')],
+    [...(settings.nodeArgs ?? []), '--enable-source-maps', dist('worker')],
     baseEnv(p, {
       LOG_LEVEL: 'info',
       RECONCILE_INTERVAL_MS: String(settings.reconcileIntervalMs ?? 30_000),
       WORKER_CONCURRENCY: String(settings.concurrency ?? 20),
       KUBE_QPS: '500',
       KUBE_BURST: '1000',
+      ...settings.env,
     }),
   );
   const ready = proc.waitForLine(/worker up/, 90_000).then(() => {

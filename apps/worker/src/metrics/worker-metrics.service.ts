@@ -115,6 +115,17 @@ export class WorkerMetrics implements OnApplicationBootstrap, OnApplicationShutd
       for (const [kind, n] of Object.entries(this.cacheCounts?.() ?? {})) this.watchCacheObjects.set({ kind }, n);
     },
   });
+  private readonly commits = new Counter({
+    name: 'cutover_commits_total',
+    help: 'Versions of deployments the ticks committed, by kind: decision (a step, a gate, an event, a command) or status (only the observed status; at most one per STATUS_COMMIT_INTERVAL).',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+  private readonly deferrals = new Counter({
+    name: 'cutover_status_deferrals_total',
+    help: 'Ticks whose status-only change waited for STATUS_COMMIT_INTERVAL (written by a later tick).',
+    registers: [this.registry],
+  });
   /** When a watch event last woke each deployment (cleared by the commit it led to). */
   private readonly wokenAt = new Map<string, number>();
 
@@ -158,8 +169,9 @@ export class WorkerMetrics implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   /** A tick woken by a watch event wrote nothing (or deferred a status-only change): its reaction ends there. */
-  settled(deploymentId: string): void {
+  settled(deploymentId: string, deferred = false): void {
     this.wokenAt.delete(deploymentId);
+    if (deferred) this.deferrals.inc();
   }
 
   /**
@@ -170,6 +182,7 @@ export class WorkerMetrics implements OnApplicationBootstrap, OnApplicationShutd
     const { id: deploymentId, createdAt, state: before } = tick;
     const after = decision.state;
     const strategy = after.ctx.strategy.type;
+    this.commits.inc({ kind: kind === 'status' ? 'status' : 'decision' });
     const woken = this.wokenAt.get(deploymentId);
     if (woken !== undefined) {
       if (kind === 'decision') this.reaction.observe((performance.now() - woken) / 1000);

@@ -126,7 +126,7 @@ export class DeploymentTickService {
     const plan = planCommit(input.state, decision, now, this.config.statusCommitIntervalMs);
     if (!plan.write) {
       // The watch event that woke this tick led to no write: the reaction clock starts again with the next one.
-      this.metrics.settled(input.id);
+      this.metrics.settled(input.id, plan.deferUntil !== null);
       const machineWake = nextWake(ended(decision, 0), now);
       if (plan.deferUntil === null) return { status: 'unchanged', wakeAt: machineWake, requests: meter.requests };
       this.statsOf(input.id).deferred += 1;
