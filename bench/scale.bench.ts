@@ -14,7 +14,8 @@
 // A step is a decision committed (cutover_commits_total{kind="decision"}); status-only commits are counted apart.
 // Every figure carries the machine's load average. A wave that cannot finish (a deployment ends otherwise, or nothing
 // moves for 2 minutes) stops the bench at once with the reason. Appends to BENCHMARKS.md unless --no-record.
-// SCALE_NO_BUILD=1 skips `npm run build` (dist/ must be current).
+// SCALE_NO_BUILD=1 skips `npm run build` (dist/ must be current); BENCH_RECONCILE_INTERVAL_MS (default 30000, the
+// product's default) sets the workers' reconciler period.
 import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -34,6 +35,7 @@ const WORKER_COUNTS = (arg('workers') ?? '1,2,4').split(',').map(Number);
 const TIME_SCALE = 50;
 const REPLICAS = 2;
 const CLK_TCK = 100;
+const RECONCILE_INTERVAL_MS = Number(process.env.BENCH_RECONCILE_INTERVAL_MS ?? 30_000);
 const DEADLINE = scaledProgressDeadlineSeconds(TIME_SCALE);
 const TARGETS = { reactionP99Ms: profileName === 'short' ? 100 : 250, speedup2: 1.6, kubePerStep: 1, sqlPerStep: 2 };
 
@@ -243,7 +245,9 @@ setInterval(save, 200).unref(); process.on('exit', save);\n`,
           const sqlFile = path.join(tmp, `sql-${n}-${i}`);
           const w = spawnWorker(env, `worker-${n}.${i + 1}`, {
             concurrency: 64,
-            reconcileIntervalMs: 10_000,
+            // The product's default: every pass of every worker ticks each active deployment that has no job (ADR 0008),
+            // so a shorter period multiplies ticks by workers × active deployments.
+            reconcileIntervalMs: RECONCILE_INTERVAL_MS,
             nodeArgs: ['-r', preload],
             env: { METRICS_PORT: String(port), METRICS_HOST: '127.0.0.1', DATABASE_POOL_SIZE: '32', KUBE_QPS: '1000', KUBE_BURST: '1000', BENCH_SQL_COUNT_FILE: sqlFile },
           });
@@ -309,7 +313,7 @@ setInterval(save, 200).unref(); process.on('exit', save);\n`,
 
     const text = [...header(), ...lines(results), ...verdicts(results)];
     process.stdout.write(`\n${text.join('\n')}\n`);
-    const json = { bench: 'scale', at: new Date().toISOString(), profile: profileName, replicas: REPLICAS, timeScale: TIME_SCALE, statusCommitInterval: process.env.STATUS_COMMIT_INTERVAL ?? '1s', machine: `${os.cpus().length} cpu, node ${process.version}`, results };
+    const json = { bench: 'scale', at: new Date().toISOString(), profile: profileName, replicas: REPLICAS, timeScale: TIME_SCALE, statusCommitInterval: process.env.STATUS_COMMIT_INTERVAL ?? '1s', reconcileIntervalMs: RECONCILE_INTERVAL_MS, machine: `${os.cpus().length} cpu, node ${process.version}`, results };
     process.stdout.write(`${JSON.stringify(json)}\n`);
     if (record) appendFileSync(path.join(root, 'BENCHMARKS.md'), `\n## bench:scale (${profileName}) — ${json.at}\n\n\`\`\`\n${text.join('\n')}\n${JSON.stringify(json)}\n\`\`\`\n`);
   } finally {
@@ -337,7 +341,7 @@ async function pool<T, R>(items: readonly T[], width: number, work: (item: T) =>
 
 function header(): string[] {
   return [
-    `bench:scale, profile ${profileName}: ${PROFILE!.canary} canary + ${PROFILE!.blueGreen} blue/green at once, ${REPLICAS} replicas, 2 api processes, simulator at time scale ${TIME_SCALE} in its own process, STATUS_COMMIT_INTERVAL ${process.env.STATUS_COMMIT_INTERVAL ?? '1s'}, ${os.cpus().length} CPUs`,
+    `bench:scale, profile ${profileName}: ${PROFILE!.canary} canary + ${PROFILE!.blueGreen} blue/green at once, ${REPLICAS} replicas, 2 api processes, simulator at time scale ${TIME_SCALE} in its own process, STATUS_COMMIT_INTERVAL ${process.env.STATUS_COMMIT_INTERVAL ?? '1s'}, RECONCILE_INTERVAL_MS ${RECONCILE_INTERVAL_MS}, WORKER_CONCURRENCY 64, ${os.cpus().length} CPUs`,
     'workers | wall s | rollouts/s | reaction p50 / p99 ms (n) | worker CPU s (per rollout ms) | postgres / redis / sim / apis CPU s | kube req/step | worker SQL/step | db xact/step | steps + status commits (deferred) per rollout | load avg start → end',
   ];
 }
