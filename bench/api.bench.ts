@@ -206,6 +206,8 @@ const WRITE_NAMES: Record<WriteTarget, string> = {
   appCreate: 'POST /v1/apps',
 };
 const SPREAD_APPS = 16;
+// Version / name prefixes per target: the one-app and 16-app runs both write to app w0, so they must not share versions.
+const TAGS: Record<WriteTarget, string> = { releaseOneApp: 'one', releaseSpread: 'spread', appCreate: 'app' };
 
 interface WriteFigures extends Figures {
   /** os.loadavg()[0] when the measurement ended. */
@@ -305,7 +307,7 @@ async function benchWrites(variants: Variant[], baseEnv: NodeJS.ProcessEnv, toke
     for (const target of WRITE_TARGETS) {
       for (const { variant, url } of servers) {
         console.log(`  ${target} on ${variant.name}...`);
-        results[variant.name]![target] = await measureWrites(url, token, variant.databaseUrl, target, `${target.slice(0, 3)}${variant.name.slice(0, 1)}`);
+        results[variant.name]![target] = await measureWrites(url, token, variant.databaseUrl, target, TAGS[target]);
       }
     }
   } finally {
