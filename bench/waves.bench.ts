@@ -165,7 +165,7 @@ async function main(): Promise<void> {
         let slowest = 0;
         for (const e of done.waves[n + 1]!.environments) {
           const d = (await s.ok('get', `/v1/deployments/${e.deploymentId}`, undefined, 200)) as { createdAt: string };
-          const first = s.firstWrite(clusterOf.get(e.environment)!, e.environment, version, due - 60_000);
+          const first = s.firstWrite(clusterOf.get(e.environment)!, e.environment, 'fleet', version, due - 60_000);
           if (!first) throw new Error(`${e.environment}: no write of ${version} seen at its cluster`);
           const createdAt = new Date(d.createdAt).getTime();
           openToCreated.push(createdAt - opened);

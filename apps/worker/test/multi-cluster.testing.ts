@@ -59,6 +59,8 @@ export interface SimCluster {
 export interface SimWrite {
   cluster: string;
   namespace: string;
+  /** `app.kubernetes.io/name`: apps share namespaces when their environments share names. */
+  app: string | undefined;
   resource: string;
   name: string;
   type: 'ADDED' | 'MODIFIED' | 'DELETED';
@@ -114,6 +116,7 @@ export class MultiClusterStack {
           this.writes.push({
             cluster: c.name,
             namespace: o.metadata.namespace ?? '',
+            app: labels['app.kubernetes.io/name'],
             resource: ev.resource.resource,
             name: o.metadata.name,
             type: ev.type as SimWrite['type'],
@@ -245,9 +248,9 @@ export class MultiClusterStack {
     return ids;
   }
 
-  /** The first write Cutover made in `namespace` on `cluster` for `release` (after `since`), as the cluster saw it. */
-  firstWrite(cluster: string, namespace: string, release: string, since = 0): SimWrite | undefined {
-    return this.writes.find((w) => w.cluster === cluster && w.namespace === namespace && w.release === release && w.at >= since && CUTOVER_WRITTEN.has(w.resource));
+  /** The first write Cutover made for `app`'s `release` in `namespace` on `cluster` (after `since`), as the cluster saw it. */
+  firstWrite(cluster: string, namespace: string, app: string, release: string, since = 0): SimWrite | undefined {
+    return this.writes.find((w) => w.cluster === cluster && w.namespace === namespace && w.app === app && w.release === release && w.at >= since && CUTOVER_WRITTEN.has(w.resource));
   }
 
   /** The Deployment object `name` in `namespace` on a cluster (what `kubectl get` shows). */

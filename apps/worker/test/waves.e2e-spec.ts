@@ -82,7 +82,7 @@ describe('rollout waves over three clusters (issue 14)', () => {
       for (const e of next.environments) {
         const d = await deployment(e.deploymentId!);
         expect(ms(d.createdAt), `${e.environment} created after gate ${n} opened`).toBeGreaterThanOrEqual(opened);
-        const first = stack.firstWrite(clusterOf(e.environment), e.environment, release);
+        const first = stack.firstWrite(clusterOf(e.environment), e.environment, app, release);
         expect(first, `${app}/${e.environment}: ${release} written at its cluster`).toBeDefined();
         // Postgres (ms) and this process share the clock; the write follows the gate's commit.
         expect(first!.at, `${e.environment} first written at its cluster after gate ${n} opened`).toBeGreaterThanOrEqual(opened);
@@ -170,8 +170,8 @@ describe('rollout waves over three clusters (issue 14)', () => {
       ['prod-eu-2', null, 'Waiting'],
       ['prod-us-2', null, 'Waiting'],
     ]);
-    expect(stack.firstWrite('eu-prod', 'prod-eu-2', '2.0.0')).toBeUndefined();
-    expect(stack.firstWrite('us-prod', 'prod-us-2', '2.0.0')).toBeUndefined();
+    expect(stack.firstWrite('eu-prod', 'prod-eu-2', 'wb', '2.0.0')).toBeUndefined();
+    expect(stack.firstWrite('us-prod', 'prod-us-2', 'wb', '2.0.0')).toBeUndefined();
     expect(releaseOn('wb', 'prod-us-2')).toBe('1.0.0');
     expect(await stack.prisma.deployment.count({ where: { waveRunId: created.id } })).toBe(3);
     await expectWaveOrder(done, 'wb', '2.0.0');
@@ -185,7 +185,7 @@ describe('rollout waves over three clusters (issue 14)', () => {
     });
     const inFlight = await runUntil(
       created.id,
-      (r) => r.waves[0].environments.every((e) => e.phase === 'Progressing' && stack.firstWrite(clusterOf(e.environment), e.environment, '1.1.0') !== undefined),
+      (r) => r.waves[0].environments.every((e) => e.phase === 'Progressing' && stack.firstWrite(clusterOf(e.environment), e.environment, 'wc', '1.1.0') !== undefined),
       'wave 1 in flight at every cluster',
     );
     const ids = inFlight.waves[0].environments.map((e) => e.deploymentId!);
@@ -222,7 +222,7 @@ describe('rollout waves over three clusters (issue 14)', () => {
         ? true
         : undefined,
     );
-    expect(stack.firstWrite('eu-prod', 'prod-eu-2', '1.1.0')).toBeUndefined();
+    expect(stack.firstWrite('eu-prod', 'prod-eu-2', 'wc', '1.1.0')).toBeUndefined();
   });
 
   it('(d) the worker SIGKILLed mid-run: a new worker finishes the run correctly', { timeout: 180_000 }, async () => {
@@ -235,7 +235,7 @@ describe('rollout waves over three clusters (issue 14)', () => {
       ],
     });
     // Kill while wave 1 rolls out at its clusters (its pods take 2 s to be ready).
-    await until('wave 1 written at its clusters', () => (stack.firstWrite('eu-staging', 'staging', '1.0.0') && stack.firstWrite('eu-prod', 'prod-eu-1', '1.0.0') ? true : undefined));
+    await until('wave 1 written at its clusters', () => (stack.firstWrite('eu-staging', 'staging', 'wd', '1.0.0') && stack.firstWrite('eu-prod', 'prod-eu-1', 'wd', '1.0.0') ? true : undefined));
     expect((await run(created.id)).waves[0].phase).toBe('Running');
     await stack.killWorkerProcess('SIGKILL');
     await stack.startWorkerProcess();
