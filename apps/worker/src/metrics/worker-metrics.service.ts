@@ -163,7 +163,8 @@ export class WorkerMetrics implements OnApplicationBootstrap, OnApplicationShutd
 
   /** A watch event woke this deployment (the first since its last commit counts). */
   woken(deploymentId: string): void {
-    if (!this.wokenAt.has(deploymentId)) this.wokenAt.set(deploymentId, performance.now());
+    // Wall-clock time: compared with the committed state's observedAt, which another worker may have written.
+    if (!this.wokenAt.has(deploymentId)) this.wokenAt.set(deploymentId, Date.now());
     // Bounded: deployments that never commit again (ended elsewhere) must not pile up.
     if (this.wokenAt.size > 50_000) this.wokenAt.delete(this.wokenAt.keys().next().value as string);
   }
@@ -185,7 +186,11 @@ export class WorkerMetrics implements OnApplicationBootstrap, OnApplicationShutd
     this.commits.inc({ kind: kind === 'status' ? 'status' : 'decision' });
     const woken = this.wokenAt.get(deploymentId);
     if (woken !== undefined) {
-      if (kind === 'decision') this.reaction.observe((performance.now() - woken) / 1000);
+      // Every worker sees every watch event, but one of them ticks: a wake older than the state this tick started from
+      // (its status was observed after the wake) was answered by an earlier tick, maybe another worker's, and is not
+      // this commit's reaction.
+      const answered = woken <= (before.status?.observedAt ?? Number.NEGATIVE_INFINITY);
+      if (kind === 'decision' && !answered) this.reaction.observe((Date.now() - woken) / 1000);
       this.wokenAt.delete(deploymentId);
     }
     for (const outcome of decision.commands) {
