@@ -14,16 +14,28 @@ function until(pred: () => boolean, timeoutMs = 2_000): Promise<void> {
   });
 }
 
+/** A SimClock that can be held still while a test schedules, so a CPU stall between two `after` calls (10 ms of
+ * wall time is a simulated second at scale 100) cannot reorder what the test means to schedule at one moment. */
+class HeldClock extends SimClock {
+  held: number | undefined;
+  override now(): number {
+    return this.held ?? super.now();
+  }
+}
+
 describe('TimerQueue', () => {
   it('runs actions in simulated-time order, scaled to wall time, and skips cancelled ones', async () => {
-    const q = new TimerQueue(new SimClock(100));
+    const clock = new HeldClock(100);
+    const q = new TimerQueue(clock);
     const ran: string[] = [];
     const started = Date.now();
+    clock.held = clock.now();
     q.after(3_000, () => ran.push('c'));
     q.after(1_000, () => ran.push('a'));
     const b = q.after(2_000, () => ran.push('b'));
     q.after(2_000, () => ran.push('b2'));
     b.cancel();
+    clock.held = undefined;
     await until(() => ran.length === 3);
     expect(ran).toEqual(['a', 'b2', 'c']);
     // 3 simulated seconds at time scale 100: about 30 ms of wall time.
