@@ -9,7 +9,9 @@ import { DeploymentQueue } from '@cutover/queue';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WorkerModule } from '../src/worker.module';
 import { WakeRouter } from '../src/watches/wake-router.service';
-import { deploy, FAST, releaseSpec, seedApp, seedRelease, startStack, stateOf, until, type Stack } from './worker-harness';
+import { DeploymentTickService } from '../src/ticks/deployment-tick.service';
+import { Reconciler } from '../src/reconciler/reconciler.service';
+import { command, deploy, FAST, releaseSpec, seedApp, seedRelease, startStack, stateOf, until, waitPhase, type Stack } from './worker-harness';
 
 describe('waking after a crash', () => {
   let stack: Stack;
@@ -81,5 +83,27 @@ describe('waking after a crash', () => {
       await queue.queue.obliterate({ force: true });
       await queue.close();
     }
+  });
+
+  it('a canary held at a pause without a duration is not ticked by later passes; a promote still moves it at once', { timeout: 90_000 }, async () => {
+    worker = await boot(1_000);
+    const strategy = { type: 'Canary', steps: [{ setWeight: 50 }, { pause: {} }] };
+    const s = await seedApp(stack, 'wake-held', { replicas: 2, strategy });
+    await seedRelease(stack, s, '1.0.0', releaseSpec('example/wake-held:1.0.0'));
+    await seedRelease(stack, s, '2.0.0', releaseSpec('example/wake-held:2.0.0'));
+    await waitPhase(stack, await deploy(stack, s, '1.0.0', strategy, null), ['Succeeded']);
+    const id = await deploy(stack, s, '2.0.0', strategy, '1.0.0');
+    await waitPhase(stack, id, ['Paused']);
+    const ticks = worker.get(DeploymentTickService).stats;
+    const reconciler = worker.get(Reconciler);
+    // Let the status settle (its last commit, the watch events of the pods turning ready), then count.
+    await new Promise((r) => setTimeout(r, 2_500));
+    const before = ticks.get(id)?.ticks ?? 0;
+    const passes = reconciler.stats().passes;
+    await until('three more reconciler passes', () => (reconciler.stats().passes >= passes + 3 ? true : undefined), 20_000, 100);
+    expect(ticks.get(id)?.ticks ?? 0).toBe(before);
+    expect(reconciler.stats().lastIdle).toBeGreaterThanOrEqual(1);
+    await command(stack, id, 'promote');
+    await waitPhase(stack, id, ['Succeeded']);
   });
 });

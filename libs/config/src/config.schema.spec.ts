@@ -66,6 +66,9 @@ describe('loadConfig', () => {
     const config = loadConfig({ ...base, WORKER_CONCURRENCY: '4', RECONCILE_INTERVAL_MS: '5000', CLUSTER_UNREACHABLE_TIMEOUT_MS: '3000', PORT: 'not checked' }, 'worker');
     expect(config).toMatchObject({ kind: 'worker', concurrency: 4, reconcileIntervalMs: 5000, clusterUnreachableTimeoutMs: 3000 });
     expect(loadConfig(base, 'worker').clusterUnreachableTimeoutMs).toBe(300_000);
+    expect(loadConfig(base, 'worker')).toMatchObject({ reconcileIdleRecheckMs: 600_000 });
+    expect(loadConfig({ ...base, RECONCILE_IDLE_RECHECK_MS: '60000' }, 'worker')).toMatchObject({ reconcileIdleRecheckMs: 60_000 });
+    expect(() => loadConfig({ ...base, RECONCILE_IDLE_RECHECK_MS: '10' }, 'worker')).toThrow();
     expect('port' in config).toBe(false);
   });
 

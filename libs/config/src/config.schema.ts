@@ -68,6 +68,11 @@ export interface WorkerConfig extends CommonConfig {
   concurrency: number;
   /** The safety-net reconciler's period. */
   reconcileIntervalMs: number;
+  /**
+   * A deployment idle by its own decision (held with no timer, no pending command, no unfinished effect) is skipped
+   * by the reconciler's passes until it has not been looked at for this long (RECONCILE_IDLE_RECHECK_MS, 10 min).
+   */
+  reconcileIdleRecheckMs: number;
   /** Client-side rate limit per cluster (KUBE_QPS / KUBE_BURST; client-go's defaults are far lower). */
   kubeRateLimit: { qps: number; burst: number };
   /**
@@ -180,6 +185,7 @@ const workerSchema = z.object({
   ...common,
   WORKER_CONCURRENCY: int(1, 1_000, 20),
   RECONCILE_INTERVAL_MS: int(1_000, 3_600_000, 30_000),
+  RECONCILE_IDLE_RECHECK_MS: int(1_000, 86_400_000, 600_000),
   KUBE_QPS: int(1, 100_000, 50),
   KUBE_BURST: int(1, 100_000, 100),
   CLUSTER_UNREACHABLE_TIMEOUT_MS: int(1_000, 86_400_000, 300_000),
@@ -216,7 +222,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, kind: ProcessKi
   const parsed = workerSchema.safeParse(input);
   if (!parsed.success) throw new ConfigError(kind, toIssues(parsed.error));
   const v = parsed.data;
-  return { kind, ...commonConfig(v), concurrency: v.WORKER_CONCURRENCY, reconcileIntervalMs: v.RECONCILE_INTERVAL_MS, kubeRateLimit: { qps: v.KUBE_QPS, burst: v.KUBE_BURST }, clusterUnreachableTimeoutMs: v.CLUSTER_UNREACHABLE_TIMEOUT_MS, statusCommitIntervalMs: v.STATUS_COMMIT_INTERVAL };
+  return { kind, ...commonConfig(v), concurrency: v.WORKER_CONCURRENCY, reconcileIntervalMs: v.RECONCILE_INTERVAL_MS, reconcileIdleRecheckMs: v.RECONCILE_IDLE_RECHECK_MS, kubeRateLimit: { qps: v.KUBE_QPS, burst: v.KUBE_BURST }, clusterUnreachableTimeoutMs: v.CLUSTER_UNREACHABLE_TIMEOUT_MS, statusCommitIntervalMs: v.STATUS_COMMIT_INTERVAL };
 }
 
 function commonConfig(v: z.output<z.ZodObject<typeof common>>): CommonConfig {

@@ -58,6 +58,7 @@ export { decideClusterTrouble, CLUSTER_RETRY_MS, type ClusterTroubleFacts } from
 export { decide, initialDeploymentState, captureBaseline, detectFailure } from './engine/decide.machine';
 export { plan } from './engine/deployment.plan';
 export { commitKind, planCommit, DEFAULT_STATUS_COMMIT_INTERVAL_MS, type CommitKind, type CommitPlan } from './engine/status-commit.policy';
+export { heldWithoutTimer } from './engine/idle-hold.policy';
 export { statusView, currentStepId, finalStatus, awaitsFinalObservation, observationSettled, FINAL_OBSERVATION_WINDOW_MS } from './engine/deployment-status.view';
 export { deploymentProgress, currentStepOf, type DeploymentProgress, type SideProgress, type ServiceSelectorView } from './engine/deployment-progress.view';
 export { canaryReplicas } from './strategies/canary/canary.plan';

@@ -6,6 +6,7 @@ import { ClusterGateways } from '../clusters/cluster-gateways.service';
 import { WakeRouter } from '../watches/wake-router.service';
 import { WORKER_OPTIONS, type WorkerOptions } from '../worker.options';
 import { WorkerMetrics } from '../metrics/worker-metrics.service';
+import { idleByOwnDecision } from './reconcile-idle.policy';
 
 /** What the passes so far cost (bench:hold; the same figures are metrics on METRICS_PORT). */
 export interface ReconcileStats {
@@ -17,6 +18,8 @@ export interface ReconcileStats {
   lastActive: number;
   lastWoken: number;
   wokenTotal: number;
+  /** Active deployments the last pass left alone: held with no timer and looked at recently (idleByOwnDecision). */
+  lastIdle: number;
   /** From a pass's start until its paced wakes were all sent (ms; the last pass whose wakes drained). */
   lastSweepMs: number;
   maxSweepMs: number;
@@ -35,7 +38,9 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<number> | null = null;
   private passes = 0;
-  private readonly totals = { totalMs: 0, maxMs: 0, lastMs: 0, lastActive: 0, lastWoken: 0, wokenTotal: 0, lastSweepMs: 0, maxSweepMs: 0 };
+  /** When this reconciler last woke each active deployment (the idle ones' recheck clock). */
+  private readonly wokenAt = new Map<string, number>();
+  private readonly totals = { totalMs: 0, maxMs: 0, lastMs: 0, lastActive: 0, lastWoken: 0, wokenTotal: 0, lastIdle: 0, lastSweepMs: 0, maxSweepMs: 0 };
 
   constructor(
     @Inject(CUTOVER_CONFIG) private readonly config: WorkerConfig,
@@ -52,7 +57,7 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
   stats(): ReconcileStats {
     const t = this.totals;
     const r = (n: number) => Number(n.toFixed(1));
-    return { passes: this.passes, lastMs: r(t.lastMs), maxMs: r(t.maxMs), meanMs: r(this.passes ? t.totalMs / this.passes : 0), lastActive: t.lastActive, lastWoken: t.lastWoken, wokenTotal: t.wokenTotal, lastSweepMs: r(t.lastSweepMs), maxSweepMs: r(t.maxSweepMs) };
+    return { passes: this.passes, lastMs: r(t.lastMs), maxMs: r(t.maxMs), meanMs: r(this.passes ? t.totalMs / this.passes : 0), lastActive: t.lastActive, lastWoken: t.lastWoken, wokenTotal: t.wokenTotal, lastIdle: t.lastIdle, lastSweepMs: r(t.lastSweepMs), maxSweepMs: r(t.maxSweepMs) };
   }
 
   onApplicationBootstrap(): void {
@@ -86,14 +91,20 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
         .then((g) => g.watchNamespace(namespace))
         .catch((error: unknown) => this.logger.warn(`cannot watch ${namespace} on cluster ${clusterId}: ${String(error)}`));
     }
-    const ids = active.map((d) => d.id);
     // First pass (this worker just started, maybe replacing one that died): everything looks again. Later passes:
-    // what has no job, or a job due only after the next pass.
-    const due = this.passes === 0 ? ids : await this.queue.needingWake(ids, Date.now() + this.config.reconcileIntervalMs);
+    // what has no job, or a job due only after the next pass, except what is idle by its own decision (held with no
+    // timer, nothing pending) and was looked at within RECONCILE_IDLE_RECHECK_MS: a command or a watch event wakes it.
+    const now = Date.now();
+    const candidates = this.passes === 0 ? active : active.filter((d) => !idleByOwnDecision(d, this.wokenAt.get(d.id), now, this.config.reconcileIdleRecheckMs));
+    const ids = candidates.map((d) => d.id);
+    const due = this.passes === 0 ? ids : await this.queue.needingWake(ids, now + this.config.reconcileIntervalMs);
     this.passes += 1;
+    const activeIds = new Set(active.map((d) => d.id));
+    for (const id of this.wokenAt.keys()) if (!activeIds.has(id)) this.wokenAt.delete(id);
+    for (const id of due) this.wokenAt.set(id, now);
     this.router.wakeAll(due);
     const ms = performance.now() - t0;
-    Object.assign(this.totals, { totalMs: this.totals.totalMs + ms, maxMs: Math.max(this.totals.maxMs, ms), lastMs: ms, lastActive: active.length, lastWoken: due.length, wokenTotal: this.totals.wokenTotal + due.length });
+    Object.assign(this.totals, { totalMs: this.totals.totalMs + ms, maxMs: Math.max(this.totals.maxMs, ms), lastMs: ms, lastActive: active.length, lastWoken: due.length, lastIdle: active.length - candidates.length, wokenTotal: this.totals.wokenTotal + due.length });
     this.metrics.reconcilePass(ms / 1000, active.length, due.length);
     // The sweep ends when the paced wakes it asked for were sent (10,000 at the default 200/s take 50 s).
     void this.router.drained().then(() => {

@@ -64,7 +64,8 @@ describe('DeploymentTickRepository (real Postgres)', () => {
     expect(reloaded.unfinished.map((e) => e.effect)).toEqual(decision.effects);
     await repo.markEffectsDone(reloaded.unfinished.map((e) => e.id));
     expect((await repo.load(id))!.unfinished).toEqual([]);
-    expect(await repo.listActive()).toContainEqual(expect.objectContaining({ id, namespace: 'shop' }));
+    // The reconciler's one query also says whether it is idle: nothing pending, nothing unfinished, its last commit.
+    expect(await repo.listActive()).toContainEqual(expect.objectContaining({ id, namespace: 'shop', pendingCommands: 0, unfinishedEffects: 0, updatedAt: expect.any(Date) }));
   });
 
   it('loads the release specs the effects may need with the tick input: this one, the previous, the baseline\'s, the environment\'s since its latest success', async () => {

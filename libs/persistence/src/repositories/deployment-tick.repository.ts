@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { AnalysisRunStatus, CheckObservation, Command, Decision, DeploymentState, Effect, ReleaseSpec } from '@cutover/domain';
-import { isTerminal } from '@cutover/domain';
+import { heldWithoutTimer, isTerminal } from '@cutover/domain';
 import type { Prisma, PrismaClient } from '../generated/prisma/client';
 import { AuditRepository } from '../audit/audit.repository';
 import { PrismaService } from '../prisma/prisma.service';
@@ -64,6 +64,14 @@ export interface ActiveDeployment {
   namespace: string;
   app: string;
   environment: string;
+  /** Its committed state is held with no timer of its own (heldWithoutTimer): only a person or the cluster moves it. */
+  heldWithoutTimer: boolean;
+  /** Commands not yet handed to a tick. */
+  pendingCommands: number;
+  /** Effects (checks and analyses included) not yet marked done. */
+  unfinishedEffects: number;
+  /** Its last commit. */
+  updatedAt: Date;
 }
 
 export interface CommittedEvent {
@@ -376,9 +384,29 @@ export class DeploymentTickRepository {
         OR: [{ phase: { in: ACTIVE_PHASES } }, { effects: { some: { status: 'pending', kind: { notIn: ['runCheck', 'runAnalysis'] } } } }],
         ...(clusterIds ? { environment: { clusterId: { in: [...clusterIds] } } } : {}),
       },
-      select: { id: true, environment: { select: { name: true, namespace: true, clusterId: true, application: { select: { name: true } } } } },
+      select: {
+        id: true,
+        // One query for the whole pass: the state (is it held without a timer?), pending commands, unfinished effects.
+        state: true,
+        updatedAt: true,
+        environment: { select: { name: true, namespace: true, clusterId: true, application: { select: { name: true } } } },
+        _count: { select: { commands: { where: { status: 'pending' } }, effects: { where: { status: 'pending' } } } },
+      },
     });
-    return rows.map((r) => ({ id: r.id, clusterId: r.environment.clusterId, namespace: r.environment.namespace, app: r.environment.application.name, environment: r.environment.name }));
+    return rows.map((r) => {
+      const state = r.state as unknown as DeploymentState;
+      return {
+        id: r.id,
+        clusterId: r.environment.clusterId,
+        namespace: r.environment.namespace,
+        app: r.environment.application.name,
+        environment: r.environment.name,
+        heldWithoutTimer: heldWithoutTimer(state),
+        pendingCommands: r._count.commands,
+        unfinishedEffects: r._count.effects,
+        updatedAt: r.updatedAt,
+      };
+    });
   }
 
   /**
